@@ -68,7 +68,23 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends S
    * `status` apart; kinds such as ConfigMap have none.
    */
   statusSubresource?: boolean;
+  /** Keep the status a client sends on create (nodes register with theirs); others start with none. */
+  keepStatusOnCreate?: boolean;
   scale?: ScaleSubresource;
+  /**
+   * The grace period a delete gives this object, in seconds, from the period the client asked for (if any);
+   * 0 deletes at once. Only pods wait for their containers to stop.
+   */
+  gracefulDeletion?: (obj: T, requested: number | undefined) => number;
+  /**
+   * Called on delete; returns true (after marking the object, as a namespace turns Terminating) when the
+   * object must stay until a controller finishes with it.
+   */
+  deferDeletion?: (obj: T) => boolean;
+  /** Whether a completed delete answers with the deleted object rather than a Success Status. */
+  returnDeletedObject?: boolean;
+  /** Whether an update of a missing object creates it (PUT as create), as for leases and endpoints. */
+  allowCreateOnUpdate?: boolean;
   /** Whether `metadata.generation` counts changes to the desired state (kinds with a spec). */
   tracksGeneration?: boolean;
   /** Table columns after NAME, which the server always adds first; kinds place AGE where upstream does. */

@@ -1,0 +1,189 @@
+/** Writes: POST (create), PUT (update), PATCH, DELETE and DELETE of a collection, for any kind. */
+import { StatusError, isNotFound } from "../../api/errors.js";
+import type { KubeObject } from "../../api/meta/types.js";
+import { apiVersionOf, type ResourceDefinition } from "../../api/resource.js";
+import { decodeBody, decodeObject, mediaType, readBody } from "../http/body.js";
+import { writeJson } from "../http/respond.js";
+import { applyJsonPatch, PatchError } from "../patch/json-patch.js";
+import { applyMergePatch } from "../patch/merge-patch.js";
+import type { UpdateFunc, WriteOptions } from "../registry/store.js";
+import type { ResourceContext } from "./context.js";
+import { checkWriteParams, parseDeleteOptions, parseSelection } from "./params.js";
+
+function writeOptions(ctx: ResourceContext): WriteOptions {
+  return { ...checkWriteParams(ctx.query), user: ctx.user };
+}
+
+/** Checks the type of a body against the endpoint: kind and apiVersion may be omitted but not differ. */
+export function checkTypeMeta(def: ResourceDefinition, body: Record<string, unknown>): KubeObject {
+  const apiVersion = apiVersionOf(def);
+  if (body["apiVersion"] !== undefined && body["apiVersion"] !== apiVersion) {
+    throw StatusError.badRequest(
+      `the API version in the data (${String(body["apiVersion"])}) does not match the expected API version (${apiVersion})`,
+    );
+  }
+  if (body["kind"] !== undefined && body["kind"] !== def.kind) {
+    throw StatusError.badRequest(`the kind in the data (${String(body["kind"])}) does not match the expected kind (${def.kind})`);
+  }
+  const metadata = body["metadata"] ?? {};
+  if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
+    throw StatusError.badRequest("metadata must be an object");
+  }
+  return { ...body, apiVersion, kind: def.kind, metadata } as KubeObject;
+}
+
+/** Refuses a body whose namespace differs from the URL's, as upstream does with a 400. */
+function checkNamespace(ctx: ResourceContext, obj: KubeObject): void {
+  const ns = obj.metadata.namespace;
+  if (ctx.def.namespaced && ns && ns !== ctx.info.namespace) {
+    throw StatusError.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+  }
+}
+
+async function readObject(ctx: ResourceContext): Promise<Record<string, unknown>> {
+  const contentType = ctx.req.headers["content-type"];
+  const body = await readBody(ctx.req);
+  if (mediaType(contentType) === "application/vnd.kubernetes.protobuf") {
+    throw new StatusError(415, "UnsupportedMediaType", "Protobuf request bodies are not supported yet; send JSON or YAML");
+  }
+  return decodeObject(body, contentType);
+}
+
+/** POST to a collection. */
+export async function createObject(ctx: ResourceContext): Promise<void> {
+  const opts = writeOptions(ctx);
+  if (ctx.def.namespaced && !ctx.info.namespace) {
+    throw StatusError.methodNotAllowed(`the server does not allow creating ${ctx.def.plural} without a namespace in the path`);
+  }
+  const obj = checkTypeMeta(ctx.def, await readObject(ctx));
+  checkNamespace(ctx, obj);
+  const created = await ctx.store.create(ctx.info.namespace, obj, opts);
+  writeJson(ctx.res, 201, created);
+}
+
+/** PUT of an object or its status. */
+export async function updateObject(ctx: ResourceContext): Promise<void> {
+  const opts = writeOptions(ctx);
+  const obj = checkTypeMeta(ctx.def, await readObject(ctx));
+  checkNamespace(ctx, obj);
+  const { namespace, name, subresource } = ctx.info;
+  try {
+    const updated = await ctx.store.update(namespace, name, () => structuredClone(obj), { ...opts, subresource });
+    writeJson(ctx.res, 200, updated);
+  } catch (err) {
+    if (!isNotFound(err) || !ctx.def.allowCreateOnUpdate || subresource) throw err;
+    if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
+      throw StatusError.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    obj.metadata.name = name;
+    delete obj.metadata.resourceVersion;
+    writeJson(ctx.res, 201, await ctx.store.create(namespace, obj, opts));
+  }
+}
+
+/** The function that applies a PATCH body of the given media type to an object. */
+export async function patchFunction(ctx: ResourceContext): Promise<(target: KubeObject) => KubeObject> {
+  const contentType = ctx.req.headers["content-type"];
+  const type = mediaType(contentType);
+  const body = await readBody(ctx.req);
+  switch (type) {
+    case "application/merge-patch+json": {
+      const patch = decodeBody(body, "application/json");
+      if (patch === null || typeof patch !== "object" || Array.isArray(patch)) {
+        throw StatusError.badRequest("A merge patch must be a JSON object");
+      }
+      return (target) => applyMergePatch(target, patch) as KubeObject;
+    }
+    case "application/json-patch+json": {
+      const ops = decodeBody(body, "application/json");
+      return (target) => {
+        try {
+          return applyJsonPatch(target, ops) as KubeObject;
+        } catch (err) {
+          if (err instanceof PatchError) throw new StatusError(422, "Invalid", err.message);
+          throw err;
+        }
+      };
+    }
+    case "application/strategic-merge-patch+json":
+    case "application/apply-patch+yaml":
+      throw new StatusError(
+        415,
+        "UnsupportedMediaType",
+        `Patches of type ${type} are not supported yet; use application/merge-patch+json or application/json-patch+json`,
+      );
+    default:
+      throw new StatusError(
+        415,
+        "UnsupportedMediaType",
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got ${type || "none"})`,
+      );
+  }
+}
+
+/** PATCH of an object or its status. */
+export async function patchObject(ctx: ResourceContext): Promise<void> {
+  const opts = writeOptions(ctx);
+  const apply = await patchFunction(ctx);
+  const { namespace, name, subresource } = ctx.info;
+  const update: UpdateFunc = (current) => {
+    const patched = apply(current);
+    if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
+      throw StatusError.badRequest("The patched object is not an object");
+    }
+    return checkTypeMeta(ctx.def, patched as Record<string, unknown>);
+  };
+  writeJson(ctx.res, 200, await ctx.store.update(namespace, name, update, { ...opts, subresource }));
+}
+
+async function readDeleteBody(ctx: ResourceContext): Promise<Record<string, unknown> | undefined> {
+  const body = await readBody(ctx.req);
+  if (body.length === 0) return undefined;
+  return decodeObject(body, ctx.req.headers["content-type"] ?? "application/json");
+}
+
+/** DELETE of one object. */
+export async function deleteObject(ctx: ResourceContext): Promise<void> {
+  const body = await readDeleteBody(ctx);
+  const options = parseDeleteOptions(body, ctx.query);
+  const opts = writeOptions(ctx);
+  if (options.dryRun) opts.dryRun = true;
+  const { object, deleted } = await ctx.store.delete(ctx.info.namespace, ctx.info.name, options, opts);
+  if (!deleted || ctx.def.returnDeletedObject) {
+    writeJson(ctx.res, 200, object);
+    return;
+  }
+  writeJson(ctx.res, 200, {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Success",
+    details: { name: ctx.info.name, group: ctx.def.group, kind: ctx.def.plural, uid: object.metadata.uid },
+  });
+}
+
+/** DELETE of a collection: every object the selectors match, one by one. */
+export async function deleteCollection(ctx: ResourceContext): Promise<void> {
+  const body = await readDeleteBody(ctx);
+  const options = parseDeleteOptions(body, ctx.query);
+  const opts = writeOptions(ctx);
+  if (options.dryRun) opts.dryRun = true;
+  const selection = parseSelection(ctx.def, ctx.query);
+  const listed = await ctx.store.list(ctx.info.namespace, selection.predicate ? { predicate: selection.predicate } : {});
+  const items: KubeObject[] = [];
+  for (const entry of listed.items) {
+    const { namespace = "", name = "" } = entry.obj.metadata;
+    try {
+      items.push((await ctx.store.delete(namespace, name, options, opts)).object);
+    } catch (err) {
+      // Deleted by someone else meanwhile: that is what was asked.
+      if (!isNotFound(err)) throw err;
+    }
+  }
+  writeJson(ctx.res, 200, {
+    kind: `${ctx.def.kind}List`,
+    apiVersion: apiVersionOf(ctx.def),
+    metadata: { resourceVersion: String(ctx.store.revision) },
+    items,
+  });
+}

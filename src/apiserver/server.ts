@@ -1,0 +1,226 @@
+/**
+ * The API server: an HTTP server that takes each request through authentication, authorization and the
+ * handlers (discovery, the generic REST verbs, watch, subresources), over the stores of every kind.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StatusError } from "../api/errors.js";
+import { allResources } from "../api/registry.js";
+import type { ResourceDefinition } from "../api/resource.js";
+import type { Backend } from "../storage/backend.js";
+import { Logger } from "../util/log.js";
+import { Admission } from "./admission/admission.js";
+import { NamespaceLifecycle } from "./admission/namespace-lifecycle.js";
+import { ServiceAllocation } from "./admission/service-allocation.js";
+import { AllowAllAuthenticator, type Authenticator } from "./auth/authenticator.js";
+import { AlwaysAllowAuthorizer, type Authorizer } from "./auth/authorizer.js";
+import { bootstrap } from "./bootstrap.js";
+import type { RequestContext, ResourceContext } from "./handlers/context.js";
+import { DiscoveryDocuments } from "./handlers/discovery.js";
+import { getObject, listObjects } from "./handlers/read.js";
+import { handleScale } from "./handlers/scale.js";
+import { watchObjects } from "./handlers/watch.js";
+import { createObject, deleteCollection, deleteObject, patchObject, updateObject } from "./handlers/write.js";
+import { writeError, writeJson } from "./http/respond.js";
+import { objectKey, resourcePrefix } from "./registry/keys.js";
+import { Store } from "./registry/store.js";
+import { WatchCache } from "./registry/watch-cache.js";
+import { parseRequestInfo } from "./request-info.js";
+import { versionInfo } from "./version.js";
+
+export interface ApiServerOptions {
+  backend: Backend;
+  /** Address to listen on; port 0 picks a free port. */
+  host: string;
+  port: number;
+  logger: Logger;
+  resources?: readonly ResourceDefinition[];
+  authenticator?: Authenticator;
+  authorizer?: Authorizer;
+  /** The range cluster IPs of Services come from. */
+  serviceCidr?: string;
+}
+
+/** A running API server. */
+export class ApiServer {
+  readonly #opts: ApiServerOptions;
+  readonly #log: Logger;
+  readonly #watchCache: WatchCache;
+  readonly #stores = new Map<string, Store>();
+  readonly #discovery: DiscoveryDocuments;
+  readonly #authn: Authenticator;
+  readonly #authz: Authorizer;
+  readonly #http: Server;
+  #ready = false;
+
+  private constructor(opts: ApiServerOptions, address: string) {
+    this.#opts = opts;
+    this.#log = opts.logger.child({ component: "apiserver" });
+    this.#watchCache = new WatchCache(opts.backend);
+    this.#authn = opts.authenticator ?? new AllowAllAuthenticator();
+    this.#authz = opts.authorizer ?? new AlwaysAllowAuthorizer();
+    const resources = opts.resources ?? allResources;
+    this.#discovery = new DiscoveryDocuments(resources, address);
+    this.#http = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void this.#handle(req, res));
+    this.#http.on("clientError", (_err, socket) => socket.destroy());
+  }
+
+  /** Starts serving: fills the watch cache, listens, then creates the initial objects. */
+  static async start(opts: ApiServerOptions): Promise<ApiServer> {
+    const server = new ApiServer(opts, `${opts.host}:${opts.port}`);
+    await server.#start();
+    return server;
+  }
+
+  /** The base URL clients use, such as `http://127.0.0.1:6443`. */
+  get url(): string {
+    const addr = this.#http.address() as AddressInfo;
+    const host = addr.family === "IPv6" ? `[${addr.address}]` : addr.address;
+    return `http://${host}:${addr.port}`;
+  }
+
+  /** The store of a resource, for in-process components and tests. */
+  store(group: string, plural: string): Store {
+    const store = this.#stores.get(`${group}/${plural}`);
+    if (!store) throw new Error(`Cannot find the store of ${plural}.${group}: not registered`);
+    return store;
+  }
+
+  async #start(): Promise<void> {
+    const resources = this.#opts.resources ?? allResources;
+    await this.#watchCache.start(
+      resources.map((def) => resourcePrefix(def)),
+      (err) => this.#log.error("Storage watch failed", { err }),
+    );
+    const namespaces = resources.find((d) => d.group === "" && d.plural === "namespaces");
+    const services = resources.find((d) => d.group === "" && d.plural === "services");
+    const allocation = new ServiceAllocation(this.#opts.serviceCidr ?? "10.96.0.0/12", () =>
+      services ? [...this.#watchCache.resource(resourcePrefix(services)).range("")].map((e) => e.obj) : [],
+    );
+    const admission = new Admission(
+      [allocation],
+      [
+        new NamespaceLifecycle((name) =>
+          namespaces ? this.#watchCache.resource(resourcePrefix(namespaces)).get(objectKey(namespaces, "", name))?.obj : undefined,
+        ),
+      ],
+    );
+    for (const def of resources) {
+      this.#stores.set(`${def.group}/${def.plural}`, new Store(def, this.#opts.backend, this.#watchCache, admission));
+    }
+
+    await new Promise<void>((resolve, reject) => {
+      this.#http.once("error", reject);
+      this.#http.listen(this.#opts.port, this.#opts.host, () => resolve());
+    });
+    const port = (this.#http.address() as AddressInfo).port;
+    if (namespaces && services) {
+      await bootstrap({ namespaces: this.store("", "namespaces"), services: this.store("", "services") }, allocation.firstAddress, port);
+    }
+    this.#ready = true;
+    this.#log.info("Serving the API", { url: this.url, resources: resources.length });
+  }
+
+  /** Stops accepting requests, ends open watches, and stops following storage. The backend stays open. */
+  async close(): Promise<void> {
+    this.#ready = false;
+    const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
+    this.#http.closeAllConnections();
+    await closed;
+    this.#watchCache.stop();
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    let ctx: RequestContext | undefined;
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const info = parseRequestInfo(req.method ?? "GET", url.pathname, url.searchParams);
+      const user = await this.#authn.authenticate(req);
+      if (!user) throw new StatusError(401, "Unauthorized", "Unauthorized");
+      ctx = { req, res, info, query: url.searchParams, user };
+      const decision = await this.#authz.authorize({
+        user,
+        verb: info.verb,
+        resource: info.resource,
+        subresource: info.subresource,
+        group: info.group,
+        namespace: info.namespace,
+        name: info.name,
+        path: info.path,
+      });
+      if (!decision.allowed) {
+        throw new StatusError(403, "Forbidden", `User "${user.username}" cannot ${info.verb} ${info.resource || info.path}: ${decision.reason}`);
+      }
+      await this.#route(ctx);
+    } catch (err) {
+      const status = writeError(res, err);
+      if (status.code >= 500) this.#log.error("Request failed", { method: req.method, path: req.url, err });
+    } finally {
+      if (this.#log.enabled("debug")) {
+        this.#log.debug("Request", { method: req.method, path: req.url, code: res.statusCode, ms: Math.round(performance.now() - started) });
+      }
+    }
+  }
+
+  async #route(ctx: RequestContext): Promise<void> {
+    const { info } = ctx;
+    if (!info.prefix) return this.#nonResource(ctx);
+    if (info.discovery) return this.#discovery.serve(ctx);
+
+    const store = this.#stores.get(`${info.group}/${info.resource}`);
+    if (!store || store.def.version !== info.version) {
+      throw new StatusError(404, "NotFound", "the server could not find the requested resource");
+    }
+    const def = store.def;
+    if (!def.namespaced && info.namespace) {
+      throw new StatusError(404, "NotFound", "the server could not find the requested resource");
+    }
+    const rctx: ResourceContext = { ...ctx, def, store };
+
+    if (info.subresource === "scale") return handleScale(rctx);
+    if (info.subresource && !(info.subresource === "status" && def.statusSubresource)) {
+      throw new StatusError(404, "NotFound", "the server could not find the requested resource");
+    }
+    switch (info.verb) {
+      case "get":
+        return getObject(rctx);
+      case "list":
+        return listObjects(rctx);
+      case "watch":
+        return watchObjects(rctx);
+      case "create":
+        if (info.name) throw StatusError.methodNotAllowed(`POST is not allowed on a single ${def.singular}`);
+        return createObject(rctx);
+      case "update":
+        return updateObject(rctx);
+      case "patch":
+        return patchObject(rctx);
+      case "delete":
+        if (info.subresource) throw StatusError.methodNotAllowed("DELETE is not allowed on the status subresource");
+        return deleteObject(rctx);
+      case "deletecollection":
+        return deleteCollection(rctx);
+      default:
+        throw StatusError.methodNotAllowed(`${ctx.req.method} is not allowed on ${def.plural}`);
+    }
+  }
+
+  #nonResource(ctx: RequestContext): void {
+    const path = ctx.info.path.replace(/\/+$/, "") || "/";
+    if (ctx.req.method !== "GET" && ctx.req.method !== "HEAD") {
+      throw StatusError.methodNotAllowed(`${ctx.req.method} is not allowed on ${path}`);
+    }
+    if (path === "/version") return writeJson(ctx.res, 200, versionInfo());
+    if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path)) {
+      const ok = path.startsWith("/livez") || this.#ready;
+      ctx.res.writeHead(ok ? 200 : 500, { "Content-Type": "text/plain; charset=utf-8" });
+      ctx.res.end(ok ? "ok" : "not ready");
+      return;
+    }
+    if (path === "/") {
+      return writeJson(ctx.res, 200, { paths: ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version"] });
+    }
+    throw new StatusError(404, "NotFound", "the server could not find the requested resource");
+  }
+}

@@ -1,0 +1,17 @@
+/** Where a local cluster keeps its files. */
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+/** `~/.kates`, the data folder of `kates up` and `kates server` unless told otherwise. */
+export function defaultDataDir(): string {
+  return join(homedir(), ".kates");
+}
+
+/** The files of a local cluster inside its data folder. */
+export function clusterFiles(dataDir: string): { pid: string; log: string; kubeconfig: string } {
+  return {
+    pid: join(dataDir, "server.pid"),
+    log: join(dataDir, "server.log"),
+    kubeconfig: join(dataDir, "kubeconfig"),
+  };
+}

@@ -1,0 +1,44 @@
+/** `kates server`: the API server in the foreground, until SIGTERM or SIGINT. */
+import { join } from "node:path";
+import { ApiServer } from "../apiserver/server.js";
+import { openBackend } from "../storage/open.js";
+import { Logger } from "../util/log.js";
+import { flagHelp, parseFlags, parseListen, type FlagSpec } from "./flags.js";
+import { kubeconfigFor, writeKubeconfig } from "./kubeconfig.js";
+import { defaultDataDir } from "./paths.js";
+
+export const serverFlags: Record<string, FlagSpec> = {
+  "data-dir": { description: "Folder for the store and the admin kubeconfig", default: defaultDataDir(), env: "KATES_DATA_DIR" },
+  listen: { description: "Address and port of the API", default: "127.0.0.1:6443", env: "KATES_LISTEN" },
+  storage: { description: "Storage backend: sqlite or memory", default: "sqlite", env: "KATES_STORAGE" },
+  "service-cidr": { description: "Range of Service cluster IPs", default: "10.96.0.0/12" },
+  "log-level": { description: "error, warn, info or debug", default: "info", env: "KATES_LOG_LEVEL" },
+};
+
+export const serverHelp = `Usage: kates server [flags]\n\nServes the Kubernetes API.\n\n${flagHelp(serverFlags)}`;
+
+export async function runServer(args: string[]): Promise<void> {
+  const flags = parseFlags(args, serverFlags);
+  const level = flags["log-level"] as "error" | "warn" | "info" | "debug";
+  const log = new Logger({ level });
+  const dataDir = flags["data-dir"]!;
+  const { host, port } = parseListen(flags["listen"]!);
+
+  const backend = await openBackend({ type: flags["storage"]!, dataDir, logger: log });
+  const server = await ApiServer.start({ backend, host, port, logger: log, serviceCidr: flags["service-cidr"]! });
+  const kubeconfig = join(dataDir, "kubeconfig");
+  writeKubeconfig(kubeconfig, kubeconfigFor("kates", server.url));
+  log.info("Wrote admin kubeconfig", { path: kubeconfig });
+
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info("Shutting down", { signal });
+    await server.close();
+    await backend.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
