@@ -11,7 +11,9 @@
  *   a lower revision.
  * - Watchers see every change after their start revision, in revision order, with no gaps and no duplicates,
  *   and never see a change before it is durable.
- * - Keys are strings; values are opaque strings (the API server stores JSON).
+ * - Keys are strings; values are opaque strings (the API server stores JSON). Keys are non-empty, well-formed
+ *   Unicode without NUL or U+10FFFF; values are well-formed Unicode (InvalidKeyError otherwise). "Key order"
+ *   is Unicode code-point order, which is the byte order of the keys' UTF-8 form.
  */
 
 /** One stored key at some revision. */
@@ -24,6 +26,7 @@ export interface KeyValue {
   modRevision: number;
 }
 
+/** Where and how much a list reads. */
 export interface ListOptions {
   /** Read as of this revision; 0 or absent means the current revision. */
   revision?: number;
@@ -33,6 +36,7 @@ export interface ListOptions {
   startKey?: string;
 }
 
+/** One page of a list. */
 export interface ListResult {
   /** Items in ascending key order. */
   items: KeyValue[];
@@ -56,25 +60,37 @@ export interface Watch {
   stop(): void;
 }
 
+/** Where a watch starts and where its events go. */
 export interface WatchOptions {
   /** Deliver every change with a revision greater than this one. */
   afterRevision: number;
-  /** Called with events in revision order; a batch holds one or more consecutive changes. */
+  /**
+   * Called with events in revision order; a batch holds one or more changes, consecutive among those
+   * under the prefix. Never called from inside `watch()` itself. If it throws, the watch ends with onError.
+   */
   onEvents: (events: WatchEvent[]) => void;
-  /** Called once if the watch fails (for instance the backend closes); no events follow. */
+  /**
+   * Called once if the watch fails: the backend closes (BackendClosedError), or compaction drops history
+   * the watch has yet to replay (CompactedError). No events follow.
+   */
   onError?: (err: Error) => void;
 }
 
 /** The result of a successful write. */
 export interface WriteResult {
+  /** The revision of the write. */
   revision: number;
 }
 
+/** A revisioned key-value store with watch; see the contract at the top of this file. */
 export interface Backend {
   /** The current value of `key`, or undefined. */
   get(key: string): Promise<KeyValue | undefined>;
 
-  /** Keys under `prefix`, in key order, as of a revision. Throws CompactedError for a revision before the compacted one. */
+  /**
+   * Keys under `prefix`, in key order, as of a revision. Throws CompactedError for a revision before the
+   * compacted one and FutureRevisionError for one after the current one.
+   */
   list(prefix: string, opts?: ListOptions): Promise<ListResult>;
 
   /** Counts keys under `prefix` at the current revision. */
@@ -107,7 +123,11 @@ export interface Backend {
   /** The oldest revision a watch or list may still start from; older ones are compacted. */
   compactedRevision(): number;
 
-  /** Drops history of changes at or before `revision`; current values are kept. */
+  /**
+   * Drops history of changes at or before `revision`; current values and the state as of `revision` are
+   * kept. A revision at or below the compacted one does nothing; one past the current revision throws
+   * FutureRevisionError.
+   */
   compact(revision: number): Promise<void>;
 
   /** Flushes and releases everything; later calls throw BackendClosedError. */
@@ -122,18 +142,24 @@ export class StorageError extends Error {
   }
 }
 
+/** A create found the key already present; `current` is its value. */
 export class KeyExistsError extends StorageError {
-  constructor(readonly key: string, readonly current?: KeyValue) {
+  constructor(
+    readonly key: string,
+    readonly current?: KeyValue,
+  ) {
     super(`Cannot create key ${key}: it already exists`);
   }
 }
 
+/** An update or delete found no such key. */
 export class KeyNotFoundError extends StorageError {
   constructor(readonly key: string) {
     super(`Cannot find key ${key}`);
   }
 }
 
+/** A compare-and-swap found the key at another revision; `current` is its value now. */
 export class RevisionMismatchError extends StorageError {
   constructor(
     readonly key: string,
@@ -144,6 +170,7 @@ export class RevisionMismatchError extends StorageError {
   }
 }
 
+/** A read or watch asked for history that compaction has dropped. */
 export class CompactedError extends StorageError {
   constructor(
     readonly requested: number,
@@ -153,6 +180,30 @@ export class CompactedError extends StorageError {
   }
 }
 
+/** A read, watch or compaction asked for a revision newer than the current one. */
+export class FutureRevisionError extends StorageError {
+  constructor(
+    readonly requested: number,
+    readonly current: number,
+  ) {
+    super(`Cannot read at revision ${requested}: the current revision is ${current}`);
+  }
+}
+
+/**
+ * A key or value that cannot be stored as given: keys are non-empty, well-formed Unicode without NUL or
+ * U+10FFFF (which bounds prefix ranges); values are well-formed Unicode.
+ */
+export class InvalidKeyError extends StorageError {
+  constructor(
+    readonly key: string,
+    reason: string,
+  ) {
+    super(`Cannot store key ${JSON.stringify(key)}: ${reason}`);
+  }
+}
+
+/** The backend was used after close(). */
 export class BackendClosedError extends StorageError {
   constructor() {
     super("Cannot use the storage backend: it is closed");

@@ -578,7 +578,7 @@ describe("JSON pointers", () => {
     { pointer: "/a//b", tokens: ["a", "", "b"] },
   ];
   for (const c of cases) {
-    it(`${JSON.stringify(c.pointer)} has tokens ${JSON.stringify(c.tokens)} and formats back`, () => {
+    it(`${JSON.stringify(c.pointer)} parses to ${JSON.stringify(c.tokens)} and back`, () => {
       assert.deepEqual(parseJsonPointer(c.pointer), { tokens: c.tokens });
       assert.equal(formatJsonPointer(c.tokens), c.pointer);
     });

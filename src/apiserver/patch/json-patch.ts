@@ -12,7 +12,7 @@ export { PatchError } from "./patch-error.js";
 /** The most operations one patch may hold, as upstream's API server allows. */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
 
-/** One checked operation; unknown members of the input are dropped, as the RFC says to ignore them. */
+/** One checked operation; members the RFC does not define for it are dropped, as it requires. */
 export type JsonPatchOperation =
   | { op: "add" | "replace" | "test"; path: string; value: JsonValue }
   | { op: "remove"; path: string }
@@ -178,11 +178,9 @@ function applyOne(doc: JsonValue, c: Compiled, i: number): JsonValue {
     case "test": {
       const actual = get(doc, c.tokens);
       if (actual === undefined || !jsonEqual(actual, c.value ?? null)) {
-        throw new PatchError(
-          "failed",
-          `Cannot apply JSON patch: the "test" operation failed at ${show(c.path)}${actual === undefined ? ": the path does not exist" : ""} (operation ${i})`,
-          i,
-        );
+        const why = actual === undefined ? ": the path does not exist" : "";
+        const message = `the "test" operation failed at ${show(c.path)}${why} (operation ${i})`;
+        throw new PatchError("failed", `Cannot apply JSON patch: ${message}`, i);
       }
       return doc;
     }

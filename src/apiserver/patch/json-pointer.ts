@@ -1,6 +1,6 @@
 /** JSON pointers (RFC 6901), the `path` and `from` of JSON patch operations. */
 
-/** The reference tokens of a pointer (`""` is the whole document: no tokens), or why it is not one. */
+/** The reference tokens of a pointer (none for `""`, the whole document), or why it is not one. */
 export function parseJsonPointer(pointer: string): { tokens: string[] } | { problem: string } {
   if (pointer === "") return { tokens: [] };
   if (!pointer.startsWith("/")) return { problem: 'it must be empty or start with "/"' };

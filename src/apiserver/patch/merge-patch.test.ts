@@ -239,7 +239,7 @@ describe("createMergePatch()", () => {
     { original: { a: { b: { c: 1 } } }, modified: {} },
   ];
   for (const [i, c] of pairs.entries()) {
-    it(`applying the created patch turns the original into the modified document (pair ${i})`, () => {
+    it(`applying the created patch turns original into modified (pair ${i})`, () => {
       const patch = createMergePatch(c.original, c.modified);
       assert.deepEqual(applyMergePatch(c.original, patch), c.modified);
     });
