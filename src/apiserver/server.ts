@@ -39,6 +39,8 @@ export interface ApiServerOptions {
   authorizer?: Authorizer;
   /** The range cluster IPs of Services come from. */
   serviceCidr?: string;
+  /** How many recent changes of each resource the watch cache keeps for watches that start in the past. */
+  watchCacheWindow?: number;
 }
 
 /** A running API server. */
@@ -56,7 +58,10 @@ export class ApiServer {
   private constructor(opts: ApiServerOptions, address: string) {
     this.#opts = opts;
     this.#log = opts.logger.child({ component: "apiserver" });
-    this.#watchCache = new WatchCache(opts.backend);
+    this.#watchCache = new WatchCache(
+      opts.backend,
+      opts.watchCacheWindow ? { windowSize: opts.watchCacheWindow } : {},
+    );
     this.#authn = opts.authenticator ?? new AllowAllAuthenticator();
     this.#authz = opts.authorizer ?? new AlwaysAllowAuthorizer();
     const resources = opts.resources ?? allResources;

@@ -2,7 +2,7 @@
 import { StatusError } from "../../api/errors.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import type { ResourceDefinition, ScaleSubresource } from "../../api/resource.js";
-import { formatLabelSelector, labelSelectorFromSet } from "../../api/selectors/label-selector.js";
+import { labelSelectorFromObject, labelSelectorFromSet } from "../../api/selectors/label-selector.js";
 import { getPath, invalid, root } from "../../api/validation.js";
 import { writeJson } from "../http/respond.js";
 import type { ResourceContext } from "./context.js";
@@ -27,7 +27,7 @@ function selectorOf(obj: KubeObject): string {
   if (!selector || typeof selector !== "object") return "";
   const s = selector as Record<string, unknown>;
   // apps kinds hold a metav1.LabelSelector; ReplicationControllers hold a plain map of labels.
-  if ("matchLabels" in s || "matchExpressions" in s) return formatLabelSelector(s);
+  if ("matchLabels" in s || "matchExpressions" in s) return labelSelectorFromObject(s).toString();
   return labelSelectorFromSet(s as Record<string, string>).toString();
 }
 

@@ -100,7 +100,7 @@ export async function patchFunction(ctx: ResourceContext): Promise<(target: Kube
         try {
           return applyJsonPatch(target, ops) as KubeObject;
         } catch (err) {
-          if (err instanceof PatchError) throw new StatusError(422, "Invalid", err.message);
+          if (err instanceof PatchError) throw patchStatus(err);
           throw err;
         }
       };
@@ -119,6 +119,13 @@ export async function patchFunction(ctx: ResourceContext): Promise<(target: Kube
         `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got ${type || "none"})`,
       );
   }
+}
+
+/** The Status of a patch that cannot be applied: malformed (400), failed (422) or too large (413). */
+function patchStatus(err: PatchError): StatusError {
+  if (err.kind === "invalid") return StatusError.badRequest(err.message);
+  if (err.kind === "tooLarge") return new StatusError(413, "RequestEntityTooLarge", err.message);
+  return new StatusError(422, "Invalid", err.message);
 }
 
 /** PATCH of an object or its status. */
