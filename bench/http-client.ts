@@ -27,12 +27,16 @@ export class BenchClient {
           method,
           path,
           agent: this.#agent,
-          headers: body ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) } : {},
+          headers: body
+            ? { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) }
+            : {},
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+          res.on("end", () =>
+            resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }),
+          );
           res.on("error", reject);
         },
       );
@@ -54,7 +58,11 @@ export function quantile(values: number[], q: number): number {
 }
 
 /** Runs `task(i)` for i in [0, total) with `concurrency` in flight at once. */
-export async function runConcurrent(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+export async function runConcurrent(
+  total: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < total) await task(next++);

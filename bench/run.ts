@@ -36,7 +36,10 @@ function pod(namespace: string, name: string): string {
             { name: "LEVEL", value: "3" },
           ],
           ports: [{ containerPort: 8080, name: "http" }],
-          resources: { requests: { cpu: "100m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
+          resources: {
+            requests: { cpu: "100m", memory: "64Mi" },
+            limits: { cpu: "500m", memory: "128Mi" },
+          },
           readinessProbe: { httpGet: { path: "/ready", port: 8080 } },
         },
       ],
@@ -62,9 +65,13 @@ function rssMiB(pid: number): number {
 
 async function startServer(dir: string, port: number): Promise<ChildProcess> {
   const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-  const child = spawn(process.execPath, [main, "server", "--data-dir", dir, "--listen", `127.0.0.1:${port}`, "--log-level", "warn"], {
-    stdio: ["ignore", "inherit", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [main, "server", "--data-dir", dir, "--listen", `127.0.0.1:${port}`, "--log-level", "warn"],
+    {
+      stdio: ["ignore", "inherit", "inherit"],
+    },
+  );
   for (let i = 0; i < 200; i++) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
@@ -79,13 +86,19 @@ async function startServer(dir: string, port: number): Promise<ChildProcess> {
 
 async function createNamespaces(client: BenchClient, names: string[]): Promise<void> {
   for (const name of names) {
-    const r = await client.send("POST", "/api/v1/namespaces", JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }));
+    const r = await client.send(
+      "POST",
+      "/api/v1/namespaces",
+      JSON.stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name } }),
+    );
     if (r.status !== 201) throw new Error(`Cannot create namespace ${name}: ${r.status} ${r.body}`);
   }
 }
 
 /** Creates through the API; returns per-request latencies in ms and the total seconds. */
-async function benchCreates(client: BenchClient): Promise<{ seconds: number; latencies: number[] }> {
+async function benchCreates(
+  client: BenchClient,
+): Promise<{ seconds: number; latencies: number[] }> {
   const latencies: number[] = [];
   const started = performance.now();
   await runConcurrent(CREATES, CLIENTS, async (i) => {
@@ -118,7 +131,10 @@ async function benchGets(client: BenchClient): Promise<number[]> {
   const latencies: number[] = [];
   await runConcurrent(5000, CLIENTS, async (i) => {
     const t0 = performance.now();
-    const r = await client.send("GET", `/api/v1/namespaces/bench-a/pods/pod-${(i * 7919) % LIST_PODS}`);
+    const r = await client.send(
+      "GET",
+      `/api/v1/namespaces/bench-a/pods/pod-${(i * 7919) % LIST_PODS}`,
+    );
     latencies.push(performance.now() - t0);
     if (r.status !== 200) throw new Error(`Get failed: ${r.status}`);
   });
@@ -142,38 +158,54 @@ async function benchWatch(port: number, client: BenchClient): Promise<number[]> 
   const sentAt = new Map<string, number>();
   const delays: number[] = [];
   const streams = await Promise.all(
-    Array.from({ length: WATCHERS }, () =>
-      new Promise<{ close: () => void }>((resolve, reject) => {
-        const req = request({ host: "127.0.0.1", port, path: "/api/v1/namespaces/bench-w/configmaps?watch=true&resourceVersion=0" }, (res) => {
-          let buffered = "";
-          res.on("data", (chunk: Buffer) => {
-            buffered += chunk.toString();
-            let nl: number;
-            while ((nl = buffered.indexOf("\n")) >= 0) {
-              const line = buffered.slice(0, nl);
-              buffered = buffered.slice(nl + 1);
-              const name = (JSON.parse(line) as { object: { metadata: { name: string } } }).object.metadata.name;
-              const t0 = sentAt.get(name);
-              if (t0 !== undefined) delays.push(performance.now() - t0);
-            }
-          });
-          resolve({ close: () => req.destroy() });
-        });
-        req.on("error", reject);
-        req.end();
-      }),
+    Array.from(
+      { length: WATCHERS },
+      () =>
+        new Promise<{ close: () => void }>((resolve, reject) => {
+          const req = request(
+            {
+              host: "127.0.0.1",
+              port,
+              path: "/api/v1/namespaces/bench-w/configmaps?watch=true&resourceVersion=0",
+            },
+            (res) => {
+              let buffered = "";
+              res.on("data", (chunk: Buffer) => {
+                buffered += chunk.toString();
+                let nl: number;
+                while ((nl = buffered.indexOf("\n")) >= 0) {
+                  const line = buffered.slice(0, nl);
+                  buffered = buffered.slice(nl + 1);
+                  const name = (JSON.parse(line) as { object: { metadata: { name: string } } })
+                    .object.metadata.name;
+                  const t0 = sentAt.get(name);
+                  if (t0 !== undefined) delays.push(performance.now() - t0);
+                }
+              });
+              resolve({ close: () => req.destroy() });
+            },
+          );
+          req.on("error", reject);
+          req.end();
+        }),
     ),
   );
   for (let i = 0; i < WATCH_EVENTS; i++) {
     const name = `event-${i}`;
     sentAt.set(name, performance.now());
-    await client.send("POST", "/api/v1/namespaces/bench-w/configmaps", JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name } }));
+    await client.send(
+      "POST",
+      "/api/v1/namespaces/bench-w/configmaps",
+      JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name } }),
+    );
     await new Promise((r) => setTimeout(r, 20));
   }
   const deadline = Date.now() + 10_000;
-  while (delays.length < WATCHERS * WATCH_EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  while (delays.length < WATCHERS * WATCH_EVENTS && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 20));
   for (const s of streams) s.close();
-  if (delays.length < WATCHERS * WATCH_EVENTS) throw new Error(`Only ${delays.length} of ${WATCHERS * WATCH_EVENTS} watch events arrived`);
+  if (delays.length < WATCHERS * WATCH_EVENTS)
+    throw new Error(`Only ${delays.length} of ${WATCHERS * WATCH_EVENTS} watch events arrived`);
   return delays;
 }
 
@@ -202,16 +234,29 @@ async function main(): Promise<void> {
       ["creates/s through the API (16 clients)", fmt(apiRate), "target >= 3000"],
       ["creates/s straight into SQLite (16 writers)", fmt(rawRate), ""],
       ["ratio API / raw", (apiRate / rawRate).toFixed(2), ""],
-      ["create latency p50 / p99 (ms)", `${fmt(quantile(creates.latencies, 0.5))} / ${fmt(quantile(creates.latencies, 0.99))}`, "target p99 < 20"],
-      ["get latency p50 / p99 (ms)", `${fmt(quantile(gets, 0.5))} / ${fmt(quantile(gets, 0.99))}`, ""],
+      [
+        "create latency p50 / p99 (ms)",
+        `${fmt(quantile(creates.latencies, 0.5))} / ${fmt(quantile(creates.latencies, 0.99))}`,
+        "target p99 < 20",
+      ],
+      [
+        "get latency p50 / p99 (ms)",
+        `${fmt(quantile(gets, 0.5))} / ${fmt(quantile(gets, 0.99))}`,
+        "",
+      ],
       [`list of ${LIST_PODS} pods, median of 5 (ms)`, fmt(quantile(lists, 0.5)), "target < 300"],
       [`server RSS after the lists (MiB, ${CREATES} pods stored)`, String(listRss), ""],
-      [`watch delivery to ${WATCHERS} watchers p50 / p99 (ms)`, `${fmt(quantile(watch, 0.5))} / ${fmt(quantile(watch, 0.99))}`, "target p99 < 50"],
+      [
+        `watch delivery to ${WATCHERS} watchers p50 / p99 (ms)`,
+        `${fmt(quantile(watch, 0.5))} / ${fmt(quantile(watch, 0.99))}`,
+        "target p99 < 50",
+      ],
       ["idle server RSS (MiB)", String(idle), "target < 100"],
     ];
     const width = Math.max(...rows.map((r) => r[0].length));
     process.stdout.write(`Kates API benchmark (node ${process.version}, ${CREATES} creates)\n`);
-    for (const [name, value, target] of rows) process.stdout.write(`${name.padEnd(width)}  ${value.padStart(12)}  ${target}\n`);
+    for (const [name, value, target] of rows)
+      process.stdout.write(`${name.padEnd(width)}  ${value.padStart(12)}  ${target}\n`);
   } finally {
     client.close();
     server.kill("SIGTERM");

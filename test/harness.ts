@@ -71,7 +71,11 @@ export async function startCluster(
     dir,
     kubeconfig,
     kubectl: (args, kopts = {}) =>
-      runKubectl(kopts.binary ?? "kubectl", ["--kubeconfig", kubeconfig, "--cache-dir", cacheDir, ...args], kopts),
+      runKubectl(
+        kopts.binary ?? "kubectl",
+        ["--kubeconfig", kubeconfig, "--cache-dir", cacheDir, ...args],
+        kopts,
+      ),
     close: async () => {
       await server.close();
       await backend.close();
@@ -81,7 +85,11 @@ export async function startCluster(
 }
 
 /** Runs a kubectl binary; resolves with its exit code and output, never rejects on a non-zero exit. */
-export function runKubectl(binary: string, args: string[], opts: KubectlOptions = {}): Promise<KubectlResult> {
+export function runKubectl(
+  binary: string,
+  args: string[],
+  opts: KubectlOptions = {},
+): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
     const child = execFile(
       binary,
@@ -105,11 +113,18 @@ export function runKubectl(binary: string, args: string[], opts: KubectlOptions 
 }
 
 /** Starts a long-running kubectl (such as `get -w`) and returns its process, output so far, and a stopper. */
-export function startKubectl(cluster: TestCluster, args: string[]): { output: () => string; stop: () => Promise<void> } {
+export function startKubectl(
+  cluster: TestCluster,
+  args: string[],
+): { output: () => string; stop: () => Promise<void> } {
   const cacheDir = join(cluster.dir, "kube-cache");
-  const child = spawn("kubectl", ["--kubeconfig", cluster.kubeconfig, "--cache-dir", cacheDir, ...args], {
-    env: { ...process.env, KUBECONFIG: "" },
-  });
+  const child = spawn(
+    "kubectl",
+    ["--kubeconfig", cluster.kubeconfig, "--cache-dir", cacheDir, ...args],
+    {
+      env: { ...process.env, KUBECONFIG: "" },
+    },
+  );
   let out = "";
   child.stdout.on("data", (d: Buffer) => (out += d.toString()));
   child.stderr.on("data", (d: Buffer) => (out += d.toString()));
@@ -125,20 +140,32 @@ export function startKubectl(cluster: TestCluster, args: string[]): { output: ()
 }
 
 /** Polls `check` until it returns true, or fails after `timeoutMs`. */
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = "condition",
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
 /** JSON requests to the server, for checks kubectl cannot express. */
-export async function api(url: string, path: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
+export async function api(
+  url: string,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
   const res = await fetch(url + path, {
     ...init,
-    headers: { "Content-Type": "application/json", ...(init.headers as Record<string, string> | undefined) },
+    headers: {
+      "Content-Type": "application/json",
+      ...(init.headers as Record<string, string> | undefined),
+    },
   });
   const text = await res.text();
   let body: unknown = text;

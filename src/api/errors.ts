@@ -118,7 +118,13 @@ function formatValue(v: unknown): string {
 export class StatusError extends Error {
   readonly status: Status;
 
-  constructor(code: number, reason: StatusReason, message: string, details?: StatusDetails, opts?: ErrorOptions) {
+  constructor(
+    code: number,
+    reason: StatusReason,
+    message: string,
+    details?: StatusDetails,
+    opts?: ErrorOptions,
+  ) {
     super(message, opts);
     this.name = "StatusError";
     this.status = {
@@ -142,11 +148,21 @@ export class StatusError extends Error {
   }
 
   static notFound(qr: QualifiedResource, name: string): StatusError {
-    return new StatusError(404, "NotFound", `${qualified(qr)} "${name}" not found`, details(qr, name));
+    return new StatusError(
+      404,
+      "NotFound",
+      `${qualified(qr)} "${name}" not found`,
+      details(qr, name),
+    );
   }
 
   static alreadyExists(qr: QualifiedResource, name: string): StatusError {
-    return new StatusError(409, "AlreadyExists", `${qualified(qr)} "${name}" already exists`, details(qr, name));
+    return new StatusError(
+      409,
+      "AlreadyExists",
+      `${qualified(qr)} "${name}" already exists`,
+      details(qr, name),
+    );
   }
 
   static conflict(qr: QualifiedResource, name: string, why: string): StatusError {
@@ -171,7 +187,11 @@ export class StatusError extends Error {
    * A 422 listing every field error as a cause. `kind` is the kind qualified with its group
    * (`Deployment.apps`), as upstream names it in these messages.
    */
-  static invalid(kind: { group: string; kind: string }, name: string, errors: FieldError[]): StatusError {
+  static invalid(
+    kind: { group: string; kind: string },
+    name: string,
+    errors: FieldError[],
+  ): StatusError {
     const qualifiedKind = kind.group ? `${kind.kind}.${kind.group}` : kind.kind;
     const messages = errors.map(fieldErrorMessage);
     const summary = messages.length === 1 ? messages[0] : `[${messages.join(", ")}]`;
@@ -201,11 +221,19 @@ export class StatusError extends Error {
   }
 
   static unsupportedMediaType(contentType: string): StatusError {
-    return new StatusError(415, "UnsupportedMediaType", `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`);
+    return new StatusError(
+      415,
+      "UnsupportedMediaType",
+      `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`,
+    );
   }
 
   static tooLarge(limit: number): StatusError {
-    return new StatusError(413, "RequestEntityTooLarge", `Request entity too large: limit is ${limit}`);
+    return new StatusError(
+      413,
+      "RequestEntityTooLarge",
+      `Request entity too large: limit is ${limit}`,
+    );
   }
 
   /** The resourceVersion a client asked for is older than the history the server keeps. */
@@ -222,7 +250,9 @@ export class StatusError extends Error {
   }
 
   static internal(message: string, cause?: unknown): StatusError {
-    return new StatusError(500, "InternalError", `Internal error occurred: ${message}`, undefined, { cause });
+    return new StatusError(500, "InternalError", `Internal error occurred: ${message}`, undefined, {
+      cause,
+    });
   }
 }
 

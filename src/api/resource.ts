@@ -28,8 +28,9 @@ export interface ScaleSubresource {
 
 /**
  * Hooks that shape an object on its way in. Each one mutates the object it is given; none touches storage.
- * Order on create: defaults → prepareForCreate → validate. On update: defaults → prepareForUpdate →
- * validate → validateUpdate.
+ * Order on create: defaults → prepareForCreate → mutating admission → validate. On update: defaults →
+ * prepareForUpdate (prepareForStatusUpdate for status writes) → mutating admission → validate →
+ * validateUpdate (validateStatusUpdate, or validate, for status writes).
  */
 export interface Strategy<T extends KubeObject = KubeObject> {
   /** Fills in upstream's defaults (idempotent: defaulting twice changes nothing). */
@@ -42,6 +43,8 @@ export interface Strategy<T extends KubeObject = KubeObject> {
   validate?: (obj: T) => FieldError[];
   /** Checks what may not change between `old` and `obj`, such as immutable fields. */
   validateUpdate?: (obj: T, old: T) => FieldError[];
+  /** Sets server-owned fields on a write through the status subresource. */
+  prepareForStatusUpdate?: (obj: T, old: T) => void;
   /** Checks of a write through the status subresource; defaults to `validate`. */
   validateStatusUpdate?: (obj: T, old: T) => FieldError[];
 }
@@ -77,10 +80,12 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends S
    */
   gracefulDeletion?: (obj: T, requested: number | undefined) => number;
   /**
-   * Called on delete; returns true (after marking the object, as a namespace turns Terminating) when the
-   * object must stay until a controller finishes with it.
+   * Whether an object must stay after its deletion is requested, beyond its metadata finalizers, until a
+   * controller finishes with it (a namespace with `spec.finalizers`). Pure: it changes nothing.
    */
   deferDeletion?: (obj: T) => boolean;
+  /** Marks an object whose deletion is pending (a namespace turns Terminating). */
+  prepareForDeletion?: (obj: T) => void;
   /** Whether a completed delete answers with the deleted object rather than a Success Status. */
   returnDeletedObject?: boolean;
   /** Whether an update of a missing object creates it (PUT as create), as for leases and endpoints. */
@@ -99,6 +104,8 @@ export function apiVersionOf(def: { group: string; version: string }): string {
 }
 
 /** Helper so kind files can state their object type once: `defineResource<Pod>({...})`. */
-export function defineResource<T extends KubeObject>(def: ResourceDefinition<T>): ResourceDefinition {
+export function defineResource<T extends KubeObject>(
+  def: ResourceDefinition<T>,
+): ResourceDefinition {
   return def as unknown as ResourceDefinition;
 }

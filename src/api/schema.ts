@@ -18,7 +18,11 @@ export interface ListSemantics {
 
 /** The shape of one value. Named object types are referenced by name so that types can be recursive. */
 export type Schema =
-  | { readonly type: "string"; readonly format?: "byte" | "date-time" | "int-or-string"; readonly enum?: readonly string[] }
+  | {
+      readonly type: "string";
+      readonly format?: "byte" | "date-time" | "int-or-string";
+      readonly enum?: readonly string[];
+    }
   | { readonly type: "integer"; readonly format: "int32" | "int64" }
   | { readonly type: "number"; readonly format: "double" }
   | { readonly type: "boolean" }
@@ -127,7 +131,12 @@ export const keyedList = (
   type: "array",
   items,
   list: patch
-    ? { type: "map", mapKeys: keys, patchMergeKey: patch.mergeKey, patchStrategy: patch.strategy ?? "merge" }
+    ? {
+        type: "map",
+        mapKeys: keys,
+        patchMergeKey: patch.mergeKey,
+        patchStrategy: patch.strategy ?? "merge",
+      }
     : { type: "map", mapKeys: keys },
 });
 

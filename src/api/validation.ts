@@ -44,7 +44,9 @@ export function invalid(path: Path, value: unknown, detail: string): FieldError 
 }
 
 export function notSupported(path: Path, value: unknown, allowed: readonly string[]): FieldError {
-  const detail = allowed.length ? `supported values: ${allowed.map((a) => `"${a}"`).join(", ")}` : "";
+  const detail = allowed.length
+    ? `supported values: ${allowed.map((a) => `"${a}"`).join(", ")}`
+    : "";
   return { type: "FieldValueNotSupported", field: String(path), value, detail };
 }
 
@@ -57,7 +59,11 @@ export function forbidden(path: Path, detail: string): FieldError {
 }
 
 export function tooLong(path: Path, max: number): FieldError {
-  return { type: "FieldValueTooLong", field: String(path), detail: `may not be more than ${max} bytes` };
+  return {
+    type: "FieldValueTooLong",
+    field: String(path),
+    detail: `may not be more than ${max} bytes`,
+  };
 }
 
 /** The error for a field that may not change once set. */
@@ -153,14 +159,18 @@ export function checkLabelValue(value: string): string[] {
 export function checkCIdentifier(value: string): string[] {
   return C_IDENTIFIER.test(value)
     ? []
-    : ["must be a C identifier: letters, digits and '_', not beginning with a digit (regex '[A-Za-z_][A-Za-z0-9_]*')"];
+    : [
+        "must be a C identifier: letters, digits and '_', not beginning with a digit (regex '[A-Za-z_][A-Za-z0-9_]*')",
+      ];
 }
 
 /** Problems with `value` as an environment variable name. */
 export function checkEnvVarName(value: string): string[] {
   return ENV_VAR_NAME.test(value)
     ? []
-    : ["must consist of letters, digits, '_', '-' and '.', and must not begin with a digit (regex '[-._a-zA-Z][-._a-zA-Z0-9]*')"];
+    : [
+        "must consist of letters, digits, '_', '-' and '.', and must not begin with a digit (regex '[-._a-zA-Z][-._a-zA-Z0-9]*')",
+      ];
 }
 
 /** Problems with `value` as an IANA service name (a named port: at most 15 characters, with a letter). */
@@ -168,7 +178,9 @@ export function checkPortName(value: string): string[] {
   const problems: string[] = [];
   if (value.length > 15) problems.push("must be no more than 15 characters");
   if (!IANA_SVC_NAME.test(value)) {
-    problems.push("must contain only lowercase letters, digits and '-', beginning and ending with a letter or digit");
+    problems.push(
+      "must contain only lowercase letters, digits and '-', beginning and ending with a letter or digit",
+    );
   }
   if (value.includes("--")) problems.push("must not contain consecutive hyphens");
   if (!/[a-z]/.test(value)) problems.push("must contain at least one letter");
@@ -190,7 +202,8 @@ export function check(path: Path, value: string, checker: (v: string) => string[
 /** Validates a map of labels: keys are qualified names, values label values. */
 export function validateLabels(labels: unknown, path: Path): FieldError[] {
   if (labels === undefined || labels === null) return [];
-  if (typeof labels !== "object" || Array.isArray(labels)) return [invalid(path, labels, "must be a map of strings")];
+  if (typeof labels !== "object" || Array.isArray(labels))
+    return [invalid(path, labels, "must be a map of strings")];
   const errors: FieldError[] = [];
   for (const [k, v] of Object.entries(labels)) {
     errors.push(...check(path, k, checkQualifiedName));
@@ -220,7 +233,10 @@ export function validateAnnotations(annotations: unknown, path: Path): FieldErro
 }
 
 /** Validates a metav1.LabelSelector. */
-export function validateLabelSelector(selector: LabelSelector | undefined, path: Path): FieldError[] {
+export function validateLabelSelector(
+  selector: LabelSelector | undefined,
+  path: Path,
+): FieldError[] {
   if (!selector) return [];
   const errors = validateLabels(selector.matchLabels, path.child("matchLabels"));
   (selector.matchExpressions ?? []).forEach((req, i) => {
@@ -230,14 +246,30 @@ export function validateLabelSelector(selector: LabelSelector | undefined, path:
     switch (req.operator) {
       case "In":
       case "NotIn":
-        if (values.length === 0) errors.push(required(p.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"));
+        if (values.length === 0)
+          errors.push(
+            required(p.child("values"), "must be specified when `operator` is 'In' or 'NotIn'"),
+          );
         break;
       case "Exists":
       case "DoesNotExist":
-        if (values.length > 0) errors.push(forbidden(p.child("values"), "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+        if (values.length > 0)
+          errors.push(
+            forbidden(
+              p.child("values"),
+              "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            ),
+          );
         break;
       default:
-        errors.push(notSupported(p.child("operator"), req.operator, ["In", "NotIn", "Exists", "DoesNotExist"]));
+        errors.push(
+          notSupported(p.child("operator"), req.operator, [
+            "In",
+            "NotIn",
+            "Exists",
+            "DoesNotExist",
+          ]),
+        );
     }
   });
   return errors;
@@ -278,8 +310,13 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, rules: MetaRule
   errors.push(...validateAnnotations(meta.annotations, path.child("annotations")));
   errors.push(...validateOwnerReferences(meta, path.child("ownerReferences")));
   errors.push(...validateFinalizers(meta.finalizers, path.child("finalizers")));
-  if (meta.generation !== undefined && (!Number.isInteger(meta.generation) || meta.generation < 0)) {
-    errors.push(invalid(path.child("generation"), meta.generation, "must be greater than or equal to 0"));
+  if (
+    meta.generation !== undefined &&
+    (!Number.isInteger(meta.generation) || meta.generation < 0)
+  ) {
+    errors.push(
+      invalid(path.child("generation"), meta.generation, "must be greater than or equal to 0"),
+    );
   }
   return errors;
 }
@@ -292,7 +329,10 @@ function validateOwnerReferences(meta: ObjectMeta, path: Path): FieldError[] {
   let controllers = 0;
   refs.forEach((ref, i) => {
     const p = path.index(i);
-    if (!ref.apiVersion) errors.push(invalid(p.child("apiVersion"), ref.apiVersion ?? "", "version must not be empty"));
+    if (!ref.apiVersion)
+      errors.push(
+        invalid(p.child("apiVersion"), ref.apiVersion ?? "", "version must not be empty"),
+      );
     if (!ref.kind) errors.push(invalid(p.child("kind"), ref.kind ?? "", "kind must not be empty"));
     if (!ref.name) errors.push(invalid(p.child("name"), ref.name ?? "", "name must not be empty"));
     if (!ref.uid) errors.push(invalid(p.child("uid"), ref.uid ?? "", "uid must not be empty"));
@@ -330,7 +370,8 @@ export function validateObjectMetaUpdate(
   const errors = validateObjectMeta(meta, rules);
   const path = root("metadata");
   if (meta.name !== old.name) errors.push(immutable(path.child("name"), meta.name));
-  if ((meta.namespace ?? "") !== (old.namespace ?? "")) errors.push(immutable(path.child("namespace"), meta.namespace));
+  if ((meta.namespace ?? "") !== (old.namespace ?? ""))
+    errors.push(immutable(path.child("namespace"), meta.namespace));
   if (meta.uid !== old.uid) errors.push(immutable(path.child("uid"), meta.uid));
   return errors;
 }

@@ -11,10 +11,20 @@ import type { Store } from "./registry/store.js";
 export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube-node-lease"];
 
 /** Creates whatever of the initial objects is missing. */
-export async function bootstrap(stores: { namespaces: Store; services: Store }, kubernetesIp: string, apiPort: number): Promise<void> {
+export async function bootstrap(
+  stores: { namespaces: Store; services: Store },
+  kubernetesIp: string,
+  apiPort: number,
+): Promise<void> {
   const opts = { dryRun: false, user: ADMIN };
   for (const name of SYSTEM_NAMESPACES) {
-    await ignoreExisting(stores.namespaces.create("", { apiVersion: "v1", kind: "Namespace", metadata: { name } }, opts));
+    await ignoreExisting(
+      stores.namespaces.create(
+        "",
+        { apiVersion: "v1", kind: "Namespace", metadata: { name } },
+        opts,
+      ),
+    );
   }
   const kubernetes: KubeObject = {
     apiVersion: "v1",

@@ -23,7 +23,11 @@ export interface RequestInfo {
 const NAMESPACE_SUBRESOURCES = new Set(["status", "finalize"]);
 
 /** Parses `path` (without its query) and the method into a RequestInfo. */
-export function parseRequestInfo(method: string, path: string, query: URLSearchParams): RequestInfo {
+export function parseRequestInfo(
+  method: string,
+  path: string,
+  query: URLSearchParams,
+): RequestInfo {
   const info: RequestInfo = {
     path,
     group: "",

@@ -8,7 +8,7 @@ import { StatusError } from "../api/errors.js";
 import { allResources } from "../api/registry.js";
 import type { ResourceDefinition } from "../api/resource.js";
 import type { Backend } from "../storage/backend.js";
-import { Logger } from "../util/log.js";
+import type { Logger } from "../util/log.js";
 import { Admission } from "./admission/admission.js";
 import { NamespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { ServiceAllocation } from "./admission/service-allocation.js";
@@ -20,7 +20,13 @@ import { DiscoveryDocuments } from "./handlers/discovery.js";
 import { getObject, listObjects } from "./handlers/read.js";
 import { handleScale } from "./handlers/scale.js";
 import { watchObjects } from "./handlers/watch.js";
-import { createObject, deleteCollection, deleteObject, patchObject, updateObject } from "./handlers/write.js";
+import {
+  createObject,
+  deleteCollection,
+  deleteObject,
+  patchObject,
+  updateObject,
+} from "./handlers/write.js";
 import { writeError, writeJson } from "./http/respond.js";
 import { objectKey, resourcePrefix } from "./registry/keys.js";
 import { Store } from "./registry/store.js";
@@ -66,7 +72,10 @@ export class ApiServer {
     this.#authz = opts.authorizer ?? new AlwaysAllowAuthorizer();
     const resources = opts.resources ?? allResources;
     this.#discovery = new DiscoveryDocuments(resources, address);
-    this.#http = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void this.#handle(req, res));
+    this.#http = createServer(
+      { keepAliveTimeout: 65_000 },
+      (req, res) => void this.#handle(req, res),
+    );
     this.#http.on("clientError", (_err, socket) => socket.destroy());
   }
 
@@ -100,18 +109,27 @@ export class ApiServer {
     const namespaces = resources.find((d) => d.group === "" && d.plural === "namespaces");
     const services = resources.find((d) => d.group === "" && d.plural === "services");
     const allocation = new ServiceAllocation(this.#opts.serviceCidr ?? "10.96.0.0/12", () =>
-      services ? [...this.#watchCache.resource(resourcePrefix(services)).range("")].map((e) => e.obj) : [],
+      services
+        ? [...this.#watchCache.resource(resourcePrefix(services)).range("")].map((e) => e.obj)
+        : [],
     );
     const admission = new Admission(
       [allocation],
       [
         new NamespaceLifecycle((name) =>
-          namespaces ? this.#watchCache.resource(resourcePrefix(namespaces)).get(objectKey(namespaces, "", name))?.obj : undefined,
+          namespaces
+            ? this.#watchCache
+                .resource(resourcePrefix(namespaces))
+                .get(objectKey(namespaces, "", name))?.obj
+            : undefined,
         ),
       ],
     );
     for (const def of resources) {
-      this.#stores.set(`${def.group}/${def.plural}`, new Store(def, this.#opts.backend, this.#watchCache, admission));
+      this.#stores.set(
+        `${def.group}/${def.plural}`,
+        new Store(def, this.#opts.backend, this.#watchCache, admission),
+      );
     }
 
     await new Promise<void>((resolve, reject) => {
@@ -120,7 +138,11 @@ export class ApiServer {
     });
     const port = (this.#http.address() as AddressInfo).port;
     if (namespaces && services) {
-      await bootstrap({ namespaces: this.store("", "namespaces"), services: this.store("", "services") }, allocation.firstAddress, port);
+      await bootstrap(
+        { namespaces: this.store("", "namespaces"), services: this.store("", "services") },
+        allocation.firstAddress,
+        port,
+      );
     }
     this.#ready = true;
     this.#log.info("Serving the API", { url: this.url, resources: resources.length });
@@ -155,15 +177,25 @@ export class ApiServer {
         path: info.path,
       });
       if (!decision.allowed) {
-        throw new StatusError(403, "Forbidden", `User "${user.username}" cannot ${info.verb} ${info.resource || info.path}: ${decision.reason}`);
+        throw new StatusError(
+          403,
+          "Forbidden",
+          `User "${user.username}" cannot ${info.verb} ${info.resource || info.path}: ${decision.reason}`,
+        );
       }
       await this.#route(ctx);
     } catch (err) {
       const status = writeError(res, err);
-      if (status.code >= 500) this.#log.error("Request failed", { method: req.method, path: req.url, err });
+      if (status.code >= 500)
+        this.#log.error("Request failed", { method: req.method, path: req.url, err });
     } finally {
       if (this.#log.enabled("debug")) {
-        this.#log.debug("Request", { method: req.method, path: req.url, code: res.statusCode, ms: Math.round(performance.now() - started) });
+        this.#log.debug("Request", {
+          method: req.method,
+          path: req.url,
+          code: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        });
       }
     }
   }
@@ -195,14 +227,16 @@ export class ApiServer {
       case "watch":
         return watchObjects(rctx);
       case "create":
-        if (info.name) throw StatusError.methodNotAllowed(`POST is not allowed on a single ${def.singular}`);
+        if (info.name)
+          throw StatusError.methodNotAllowed(`POST is not allowed on a single ${def.singular}`);
         return createObject(rctx);
       case "update":
         return updateObject(rctx);
       case "patch":
         return patchObject(rctx);
       case "delete":
-        if (info.subresource) throw StatusError.methodNotAllowed("DELETE is not allowed on the status subresource");
+        if (info.subresource)
+          throw StatusError.methodNotAllowed("DELETE is not allowed on the status subresource");
         return deleteObject(rctx);
       case "deletecollection":
         return deleteCollection(rctx);
@@ -224,7 +258,9 @@ export class ApiServer {
       return;
     }
     if (path === "/") {
-      return writeJson(ctx.res, 200, { paths: ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version"] });
+      return writeJson(ctx.res, 200, {
+        paths: ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version"],
+      });
     }
     throw new StatusError(404, "NotFound", "the server could not find the requested resource");
   }

@@ -10,7 +10,8 @@ const NAME_COLUMN: TableColumn = {
   name: "Name",
   type: "string",
   format: "name",
-  description: "Name of the object, unique within its namespace (or the cluster, for cluster-scoped kinds).",
+  description:
+    "Name of the object, unique within its namespace (or the cluster, for cluster-scoped kinds).",
   priority: 0,
   cell: (obj) => obj.metadata.name ?? "",
 };
@@ -19,11 +20,14 @@ const NAME_COLUMN: TableColumn = {
 export function parseIncludeObject(value: string | null): IncludeObject {
   if (value === null || value === "") return "Metadata";
   if (value === "None" || value === "Metadata" || value === "Object") return value;
-  throw StatusError.badRequest(`Unsupported includeObject value ${JSON.stringify(value)}: use None, Metadata or Object`);
+  throw StatusError.badRequest(
+    `Unsupported includeObject value ${JSON.stringify(value)}: use None, Metadata or Object`,
+  );
 }
 
+/** The columns of a kind: NAME first, unless the kind places its own name column (events put it last). */
 function columnsOf(def: ResourceDefinition): TableColumn[] {
-  return [NAME_COLUMN, ...def.columns];
+  return def.columns.some((c) => c.format === "name") ? def.columns : [NAME_COLUMN, ...def.columns];
 }
 
 /** The Table of `objects`; `withColumns` is false for watch events after the first. */

@@ -6,7 +6,9 @@ export const KUBERNETES_MINOR = "33";
 
 /** Kates' own version, from package.json. */
 export const KATES_VERSION: string = (() => {
-  const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as {
+  const pkg = JSON.parse(
+    readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+  ) as {
     version: string;
   };
   return pkg.version;

@@ -18,7 +18,10 @@ export class UsageError extends Error {
 }
 
 /** Parses `args` against `specs`; unknown flags and stray arguments are usage errors. */
-export function parseFlags(args: string[], specs: Record<string, FlagSpec>): Record<string, string> {
+export function parseFlags(
+  args: string[],
+  specs: Record<string, FlagSpec>,
+): Record<string, string> {
   const values: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;

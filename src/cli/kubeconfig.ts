@@ -25,7 +25,9 @@ export function kubeconfigFor(name: string, server: string): KubeConfig {
   return {
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name, cluster: { server } }],
+    // Until the server speaks TLS, clients such as @kubernetes/client-node refuse a plain http:// server
+    // unless the cluster says TLS verification is off.
+    clusters: [{ name, cluster: { server, "insecure-skip-tls-verify": true } }],
     users: [{ name, user: {} }],
     contexts: [{ name, context: { cluster: name, user: name } }],
     "current-context": name,
@@ -62,7 +64,9 @@ export function mergeKubeconfig(path: string, config: KubeConfig): void {
     : { apiVersion: "v1", kind: "Config", clusters: [], users: [], contexts: [], preferences: {} };
   for (const field of ["clusters", "users", "contexts"] as const) {
     const incoming = config[field];
-    const kept = (existing[field] ?? []).filter((e) => !incoming.some((i) => i.name === e.name && e.name !== ""));
+    const kept = (existing[field] ?? []).filter(
+      (e) => !incoming.some((i) => i.name === e.name && e.name !== ""),
+    );
     existing[field] = [...kept.filter((e) => e.name !== ""), ...incoming];
   }
   if (config["current-context"]) existing["current-context"] = config["current-context"];

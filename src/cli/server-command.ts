@@ -8,11 +8,27 @@ import { kubeconfigFor, writeKubeconfig } from "./kubeconfig.js";
 import { defaultDataDir } from "./paths.js";
 
 export const serverFlags: Record<string, FlagSpec> = {
-  "data-dir": { description: "Folder for the store and the admin kubeconfig", default: defaultDataDir(), env: "KATES_DATA_DIR" },
-  listen: { description: "Address and port of the API", default: "127.0.0.1:6443", env: "KATES_LISTEN" },
-  storage: { description: "Storage backend: sqlite or memory", default: "sqlite", env: "KATES_STORAGE" },
+  "data-dir": {
+    description: "Folder for the store and the admin kubeconfig",
+    default: defaultDataDir(),
+    env: "KATES_DATA_DIR",
+  },
+  listen: {
+    description: "Address and port of the API",
+    default: "127.0.0.1:6443",
+    env: "KATES_LISTEN",
+  },
+  storage: {
+    description: "Storage backend: sqlite or memory",
+    default: "sqlite",
+    env: "KATES_STORAGE",
+  },
   "service-cidr": { description: "Range of Service cluster IPs", default: "10.96.0.0/12" },
-  "log-level": { description: "error, warn, info or debug", default: "info", env: "KATES_LOG_LEVEL" },
+  "log-level": {
+    description: "error, warn, info or debug",
+    default: "info",
+    env: "KATES_LOG_LEVEL",
+  },
 };
 
 export const serverHelp = `Usage: kates server [flags]\n\nServes the Kubernetes API.\n\n${flagHelp(serverFlags)}`;
@@ -25,7 +41,13 @@ export async function runServer(args: string[]): Promise<void> {
   const { host, port } = parseListen(flags["listen"]!);
 
   const backend = await openBackend({ type: flags["storage"]!, dataDir, logger: log });
-  const server = await ApiServer.start({ backend, host, port, logger: log, serviceCidr: flags["service-cidr"]! });
+  const server = await ApiServer.start({
+    backend,
+    host,
+    port,
+    logger: log,
+    serviceCidr: flags["service-cidr"]!,
+  });
   const kubeconfig = join(dataDir, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigFor("kates", server.url));
   log.info("Wrote admin kubeconfig", { path: kubeconfig });

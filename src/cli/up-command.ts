@@ -1,20 +1,44 @@
 /** `kates up` and `kates down`: a local cluster in the background, and stopping it. */
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { fileURLToPath } from "node:url";
 import { flagHelp, parseFlags, parseListen, type FlagSpec } from "./flags.js";
 import { defaultKubeconfigPath, kubeconfigFor, mergeKubeconfig } from "./kubeconfig.js";
 import { clusterFiles, defaultDataDir } from "./paths.js";
 
 export const upFlags: Record<string, FlagSpec> = {
-  "data-dir": { description: "Folder of the cluster's state, logs and kubeconfig", default: defaultDataDir(), env: "KATES_DATA_DIR" },
-  listen: { description: "Address and port of the API", default: "127.0.0.1:6443", env: "KATES_LISTEN" },
-  storage: { description: "Storage backend: sqlite or memory", default: "sqlite", env: "KATES_STORAGE" },
+  "data-dir": {
+    description: "Folder of the cluster's state, logs and kubeconfig",
+    default: defaultDataDir(),
+    env: "KATES_DATA_DIR",
+  },
+  listen: {
+    description: "Address and port of the API",
+    default: "127.0.0.1:6443",
+    env: "KATES_LISTEN",
+  },
+  storage: {
+    description: "Storage backend: sqlite or memory",
+    default: "sqlite",
+    env: "KATES_STORAGE",
+  },
   timeout: { description: "Seconds to wait for the cluster to be ready", default: "60" },
 };
 
 export const downFlags: Record<string, FlagSpec> = {
-  "data-dir": { description: "Folder of the cluster to stop", default: defaultDataDir(), env: "KATES_DATA_DIR" },
+  "data-dir": {
+    description: "Folder of the cluster to stop",
+    default: defaultDataDir(),
+    env: "KATES_DATA_DIR",
+  },
   timeout: { description: "Seconds to wait for a graceful stop before killing", default: "30" },
 };
 
@@ -62,7 +86,17 @@ export async function runUp(args: string[]): Promise<void> {
   const log = openSync(files.log, "a");
   const child = spawn(
     process.execPath,
-    ["--enable-source-maps", main, "server", "--data-dir", dataDir, "--listen", flags["listen"]!, "--storage", flags["storage"]!],
+    [
+      "--enable-source-maps",
+      main,
+      "server",
+      "--data-dir",
+      dataDir,
+      "--listen",
+      flags["listen"]!,
+      "--storage",
+      flags["storage"]!,
+    ],
     { detached: true, stdio: ["ignore", log, log] },
   );
   closeSync(log);
@@ -75,7 +109,9 @@ export async function runUp(args: string[]): Promise<void> {
   while (!(await isReady(url))) {
     if (exited !== undefined) {
       rmSync(files.pid, { force: true });
-      throw new Error(`Cannot start Kates: the server exited with code ${exited}; see ${files.log}\n${tail(files.log)}`);
+      throw new Error(
+        `Cannot start Kates: the server exited with code ${exited}; see ${files.log}\n${tail(files.log)}`,
+      );
     }
     if (Date.now() > deadline) {
       throw new Error(`Cannot start Kates: not ready after ${flags["timeout"]}s; see ${files.log}`);
@@ -123,4 +159,3 @@ export async function runDown(args: string[]): Promise<void> {
   rmSync(files.pid, { force: true });
   process.stdout.write("Kates stopped; its state stays in " + flags["data-dir"] + "\n");
 }
-

@@ -80,7 +80,8 @@ function levelFromEnv(): Level {
 function formatValue(v: unknown): string {
   if (v instanceof Error) return JSON.stringify(v.message);
   if (typeof v === "string") return /^[\w./:@-]+$/.test(v) ? v : JSON.stringify(v);
-  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined) return String(v);
+  if (typeof v === "number" || typeof v === "boolean" || v === null || v === undefined)
+    return String(v);
   return JSON.stringify(v);
 }
 

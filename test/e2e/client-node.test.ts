@@ -46,7 +46,10 @@ describe("@kubernetes/client-node against kates server", () => {
         metadata: { name: "demo" },
         spec: {
           selector: { matchLabels: { app: "demo" } },
-          template: { metadata: { labels: { app: "demo" } }, spec: { containers: [{ name: "c", image: "busybox" }] } },
+          template: {
+            metadata: { labels: { app: "demo" } },
+            spec: { containers: [{ name: "c", image: "busybox" }] },
+          },
         },
       },
     });
@@ -55,11 +58,22 @@ describe("@kubernetes/client-node against kates server", () => {
   });
 
   it("replace with a stale resourceVersion is a 409 Conflict", async () => {
-    const current = await core.readNamespacedConfigMap({ name: "app-config", namespace: "default" });
+    const current = await core.readNamespacedConfigMap({
+      name: "app-config",
+      namespace: "default",
+    });
     const first = { ...current, data: { mode: "slow" } };
-    await core.replaceNamespacedConfigMap({ name: "app-config", namespace: "default", body: first });
+    await core.replaceNamespacedConfigMap({
+      name: "app-config",
+      namespace: "default",
+      body: first,
+    });
     await assert.rejects(
-      core.replaceNamespacedConfigMap({ name: "app-config", namespace: "default", body: { ...current, data: { mode: "x" } } }),
+      core.replaceNamespacedConfigMap({
+        name: "app-config",
+        namespace: "default",
+        body: { ...current, data: { mode: "x" } },
+      }),
       (err: any) => {
         assert.equal(err.code, 409);
         assert.match(String(err.body), /Conflict/);
@@ -72,7 +86,9 @@ describe("@kubernetes/client-node against kates server", () => {
     for (let i = 0; i < 12; i++) {
       await core.createNamespacedConfigMap({
         namespace: "default",
-        body: { metadata: { name: `page-${String(i).padStart(2, "0")}`, labels: { paged: "yes" } } },
+        body: {
+          metadata: { name: `page-${String(i).padStart(2, "0")}`, labels: { paged: "yes" } },
+        },
       });
     }
     const seen: string[] = [];
@@ -88,16 +104,26 @@ describe("@kubernetes/client-node against kates server", () => {
       });
       pages++;
       revision ??= page.metadata?.resourceVersion;
-      assert.equal(page.metadata?.resourceVersion, revision, "every page is served at the first page's revision");
+      assert.equal(
+        page.metadata?.resourceVersion,
+        revision,
+        "every page is served at the first page's revision",
+      );
       seen.push(...page.items.map((cm) => cm.metadata!.name!));
       token = page.metadata?._continue;
       if (pages === 1) {
         // A write between pages must not show up in later pages.
-        await core.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: "page-99", labels: { paged: "yes" } } } });
+        await core.createNamespacedConfigMap({
+          namespace: "default",
+          body: { metadata: { name: "page-99", labels: { paged: "yes" } } },
+        });
       }
     } while (token);
     assert.equal(pages, 3);
-    assert.deepEqual(seen, Array.from({ length: 12 }, (_, i) => `page-${String(i).padStart(2, "0")}`));
+    assert.deepEqual(
+      seen,
+      Array.from({ length: 12 }, (_, i) => `page-${String(i).padStart(2, "0")}`),
+    );
   });
 
   it("an informer sees adds, updates and deletes through list and watch", async () => {
@@ -111,7 +137,10 @@ describe("@kubernetes/client-node against kates server", () => {
     informer.on("add", (cm) => events.push(`add ${cm.metadata?.name}`));
     informer.on("update", (cm) => events.push(`update ${cm.metadata?.name} ${cm.data?.["v"]}`));
     informer.on("delete", (cm) => events.push(`delete ${cm.metadata?.name}`));
-    await core.createNamespacedConfigMap({ namespace: "default", body: { metadata: { name: "before", labels: { watched: "yes" } } } });
+    await core.createNamespacedConfigMap({
+      namespace: "default",
+      body: { metadata: { name: "before", labels: { watched: "yes" } } },
+    });
     await informer.start();
     try {
       await eventually(() => events.includes("add before"), 10_000, "the listed object");

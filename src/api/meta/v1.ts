@@ -19,7 +19,8 @@ const META = "io.k8s.apimachinery.pkg.apis.meta.v1";
 
 export const OwnerReference = defineType({
   name: `${META}.OwnerReference`,
-  description: "Identifies an object that owns this one; the owner's deletion may delete its dependents.",
+  description:
+    "Identifies an object that owns this one; the owner's deletion may delete its dependents.",
   mapType: "atomic",
   fields: {
     apiVersion: f(string(), 5, "API version of the owner.", { required: true }),
@@ -51,23 +52,40 @@ export const ManagedFieldsEntry = defineType({
 
 export const ObjectMeta = defineType({
   name: `${META}.ObjectMeta`,
-  description: "Metadata every persisted object has: identity, labels, annotations, owners and lifecycle.",
+  description:
+    "Metadata every persisted object has: identity, labels, annotations, owners and lifecycle.",
   fields: {
-    name: f(string(), 1, "Unique name within a namespace; required on create unless generateName is set."),
+    name: f(
+      string(),
+      1,
+      "Unique name within a namespace; required on create unless generateName is set.",
+    ),
     generateName: f(
       string(),
       2,
       "Prefix from which the server generates a unique name when name is empty.",
     ),
-    namespace: f(string(), 3, "The namespace the object lives in; empty for cluster-scoped objects."),
+    namespace: f(
+      string(),
+      3,
+      "The namespace the object lives in; empty for cluster-scoped objects.",
+    ),
     selfLink: f(string(), 4, "Deprecated and always empty."),
-    uid: f(string(), 5, "Unique identifier of this object for its whole lifetime, set by the server."),
+    uid: f(
+      string(),
+      5,
+      "Unique identifier of this object for its whole lifetime, set by the server.",
+    ),
     resourceVersion: f(
       string(),
       6,
       "Opaque version of this object, changed on every write; used for optimistic concurrency and watches.",
     ),
-    generation: f(int64(), 7, "Sequence number of changes to the desired state, set by the server."),
+    generation: f(
+      int64(),
+      7,
+      "Sequence number of changes to the desired state, set by the server.",
+    ),
     creationTimestamp: f(time(), 8, "When the object was created, set by the server."),
     deletionTimestamp: f(
       time(),
@@ -112,7 +130,11 @@ export const LabelSelectorRequirement = defineType({
   fields: {
     key: f(string(), 1, "The label key the requirement applies to.", { required: true }),
     operator: f(string(), 2, "One of In, NotIn, Exists and DoesNotExist.", { required: true }),
-    values: f(list(string()), 3, "Values for In and NotIn; must be empty for Exists and DoesNotExist."),
+    values: f(
+      list(string()),
+      3,
+      "Values for In and NotIn; must be empty for Exists and DoesNotExist.",
+    ),
   },
 });
 
@@ -122,7 +144,11 @@ export const LabelSelector = defineType({
   mapType: "atomic",
   fields: {
     matchLabels: f(stringMap(), 1, "Labels that must all have exactly these values."),
-    matchExpressions: f(list(LabelSelectorRequirement), 2, "Further requirements, all of which must hold."),
+    matchExpressions: f(
+      list(LabelSelectorRequirement),
+      2,
+      "Further requirements, all of which must hold.",
+    ),
   },
 });
 
@@ -134,7 +160,9 @@ export const Condition = defineType({
     status: f(string(), 2, "True, False or Unknown.", { required: true }),
     observedGeneration: f(int64(), 3, "The generation the condition was set for."),
     lastTransitionTime: f(time(), 4, "When the condition last changed status.", { required: true }),
-    reason: f(string(), 5, "Programmatic reason for the last transition, in CamelCase.", { required: true }),
+    reason: f(string(), 5, "Programmatic reason for the last transition, in CamelCase.", {
+      required: true,
+    }),
     message: f(string(), 6, "Human-readable details of the transition.", { required: true }),
   },
 });

@@ -21,7 +21,11 @@ export class NamespaceLifecycle implements ValidatingPlugin {
   validate(attrs: AdmissionAttributes): void {
     if (attrs.def.kind === "Namespace" && attrs.def.group === "" && attrs.operation === "DELETE") {
       if (IMMORTAL_NAMESPACES.has(attrs.name)) {
-        throw StatusError.forbidden({ group: "", resource: "namespaces" }, attrs.name, "this namespace may not be deleted");
+        throw StatusError.forbidden(
+          { group: "", resource: "namespaces" },
+          attrs.name,
+          "this namespace may not be deleted",
+        );
       }
       return;
     }

@@ -1,28 +1,21 @@
 /**
  * Allocation of Service cluster IPs and node ports, as the service registry does upstream: a free address
- * from the service CIDR for every Service that wants one, a free port from the node-port range for every
- * NodePort or LoadBalancer port without one, and the previous values kept on updates that omit them.
+ * from the service CIDR for every Service that wants one, and a free port from the node-port range for every
+ * NodePort or LoadBalancer port (and health check) without one. Runs after the Service strategy has carried
+ * allocated values over an update that omits them, so only new values are claimed.
  */
 import { StatusError } from "../../api/errors.js";
 import type { FieldError } from "../../api/errors.js";
 import type { KubeObject } from "../../api/meta/types.js";
-import { invalid, root } from "../../api/validation.js";
+import { CLUSTER_IP_NONE } from "../../api/core/v1/service-types.js";
+import {
+  needsClusterIP,
+  needsHealthCheckNodePort,
+  needsNodePorts,
+  type Service,
+} from "../../api/core/v1/service.js";
+import { invalid, root, type Path } from "../../api/validation.js";
 import type { AdmissionAttributes, MutatingPlugin } from "./admission.js";
-
-interface ServicePort {
-  port?: number;
-  nodePort?: number;
-  protocol?: string;
-}
-
-interface ServiceSpec {
-  type?: string;
-  clusterIP?: string;
-  clusterIPs?: string[];
-  ipFamilies?: string[];
-  ipFamilyPolicy?: string;
-  ports?: ServicePort[];
-}
 
 /** An IPv4 CIDR as a base address and a size. */
 export interface Ipv4Range {
@@ -35,7 +28,9 @@ export function parseCidr(cidr: string): Ipv4Range {
   const prefix = Number(bits);
   const base = ipToNumber(addr ?? "");
   if (base === undefined || !Number.isInteger(prefix) || prefix < 8 || prefix > 30) {
-    throw new Error(`Cannot use service CIDR ${cidr}: expected an IPv4 CIDR with a prefix of 8 to 30 bits`);
+    throw new Error(
+      `Cannot use service CIDR ${cidr}: expected an IPv4 CIDR with a prefix of 8 to 30 bits`,
+    );
   }
   const size = 2 ** (32 - prefix);
   return { base: base - (base % size), size };
@@ -82,70 +77,92 @@ export class ServiceAllocation implements MutatingPlugin {
   admit(attrs: AdmissionAttributes): void {
     if (attrs.def.kind !== "Service" || attrs.def.group !== "" || attrs.subresource) return;
     if (attrs.operation !== "CREATE" && attrs.operation !== "UPDATE") return;
-    const svc = attrs.object;
+    const svc = attrs.object as Service | undefined;
     if (!svc) return;
-    const spec = (svc["spec"] ?? (svc["spec"] = {})) as ServiceSpec;
-    const oldSpec = attrs.oldObject?.["spec"] as ServiceSpec | undefined;
+    const spec = (svc.spec ??= {});
+    const oldSpec = (attrs.oldObject as Service | undefined)?.spec;
     const errors: FieldError[] = [];
     const { ips, ports } = this.#inUse(attrs.oldObject);
 
-    if (spec.type === "ExternalName") {
-      delete spec.clusterIP;
-      delete spec.clusterIPs;
-    } else {
-      if (!spec.clusterIP && oldSpec?.clusterIP && oldSpec.clusterIP !== "None" && attrs.operation === "UPDATE") {
-        spec.clusterIP = oldSpec.clusterIP;
-      }
+    if (needsClusterIP(spec)) {
       if (!spec.clusterIP) {
         const ip = this.#freeIp(ips);
-        if (ip === undefined) throw StatusError.internal("failed to allocate a service IP: the range is full");
+        if (ip === undefined)
+          throw StatusError.internal("failed to allocate a service IP: the range is full");
         spec.clusterIP = numberToIp(ip);
         if (!attrs.dryRun) this.#reservedIps.set(ip, Date.now());
-      } else if (spec.clusterIP !== "None" && spec.clusterIP !== oldSpec?.clusterIP) {
+      } else if (spec.clusterIP !== CLUSTER_IP_NONE && spec.clusterIP !== oldSpec?.clusterIP) {
         errors.push(...this.#claimIp(spec.clusterIP, ips, attrs.dryRun));
       }
       spec.clusterIPs = [spec.clusterIP];
       spec.ipFamilies ??= ["IPv4"];
-      spec.ipFamilyPolicy ??= "SingleStack";
     }
 
-    const wantsNodePorts = spec.type === "NodePort" || spec.type === "LoadBalancer";
-    (spec.ports ?? []).forEach((port, i) => {
-      if (!wantsNodePorts) {
-        delete port.nodePort;
-        return;
-      }
-      const previous = oldSpec?.ports?.find((p) => p.port === port.port && (p.protocol ?? "TCP") === (port.protocol ?? "TCP"));
-      if (port.nodePort === undefined && previous?.nodePort !== undefined) port.nodePort = previous.nodePort;
-      if (port.nodePort === undefined) {
+    const claimPort = (
+      port: number | undefined,
+      previous: number | undefined,
+      path: Path,
+    ): number | undefined => {
+      if (port === undefined || port === 0) {
         const free = this.#freePort(ports);
-        if (free === undefined) throw StatusError.internal("failed to allocate a node port: the range is full");
-        port.nodePort = free;
+        if (free === undefined)
+          throw StatusError.internal("failed to allocate a node port: the range is full");
         ports.add(free);
         if (!attrs.dryRun) this.#reservedPorts.set(free, Date.now());
-      } else if (port.nodePort !== previous?.nodePort) {
-        const path = root("spec").child("ports").index(i).child("nodePort");
-        if (port.nodePort < NODE_PORT_MIN || port.nodePort > NODE_PORT_MAX) {
-          errors.push(invalid(path, port.nodePort, `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}`));
-        } else if (ports.has(port.nodePort)) {
-          errors.push(invalid(path, port.nodePort, "provided port is already allocated"));
-        } else {
-          ports.add(port.nodePort);
-          if (!attrs.dryRun) this.#reservedPorts.set(port.nodePort, Date.now());
-        }
+        return free;
       }
-    });
-    if (errors.length) throw StatusError.invalid({ group: "", kind: "Service" }, attrs.name, errors);
+      if (port === previous) return port;
+      if (port < NODE_PORT_MIN || port > NODE_PORT_MAX) {
+        errors.push(
+          invalid(
+            path,
+            port,
+            `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}`,
+          ),
+        );
+      } else if (ports.has(port)) {
+        errors.push(invalid(path, port, "provided port is already allocated"));
+      } else {
+        ports.add(port);
+        if (!attrs.dryRun) this.#reservedPorts.set(port, Date.now());
+      }
+      return port;
+    };
+    if (needsNodePorts(spec)) {
+      const previous = new Set((oldSpec?.ports ?? []).map((p) => p.nodePort));
+      (spec.ports ?? []).forEach((port, i) => {
+        const path = root("spec").child("ports").index(i).child("nodePort");
+        const claimed = claimPort(
+          port.nodePort,
+          previous.has(port.nodePort) ? port.nodePort : undefined,
+          path,
+        );
+        if (claimed !== undefined) port.nodePort = claimed;
+      });
+    }
+    if (needsHealthCheckNodePort(spec)) {
+      const path = root("spec").child("healthCheckNodePort");
+      const claimed = claimPort(spec.healthCheckNodePort, oldSpec?.healthCheckNodePort, path);
+      if (claimed !== undefined) spec.healthCheckNodePort = claimed;
+    }
+    if (errors.length)
+      throw StatusError.invalid({ group: "", kind: "Service" }, attrs.name, errors);
   }
 
   #claimIp(text: string, used: Set<number>, dryRun: boolean): FieldError[] {
     const path = root("spec").child("clusterIPs").index(0);
     const ip = ipToNumber(text);
-    if (ip === undefined) return [invalid(path, text, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")];
+    if (ip === undefined)
+      return [invalid(path, text, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")];
     if (ip <= this.#range.base || ip >= this.#range.base + this.#range.size - 1) {
-      return [invalid(path, text, `failed to allocate IP ${text}: provided IP is not in the valid range`)];
+      return [
+        invalid(path, text, `failed to allocate IP ${text}: provided IP is not in the valid range`),
+      ];
     }
-    if (used.has(ip)) return [invalid(path, text, `failed to allocate IP ${text}: provided IP is already allocated`)];
+    if (used.has(ip))
+      return [
+        invalid(path, text, `failed to allocate IP ${text}: provided IP is already allocated`),
+      ];
     if (!dryRun) this.#reservedIps.set(ip, Date.now());
     return [];
   }
@@ -156,10 +173,11 @@ export class ServiceAllocation implements MutatingPlugin {
     const ports = new Set<number>();
     for (const svc of this.#services()) {
       if (self && svc.metadata.uid === self.metadata.uid) continue;
-      const spec = (svc["spec"] ?? {}) as ServiceSpec;
+      const spec = (svc as Service).spec ?? {};
       const ip = spec.clusterIP ? ipToNumber(spec.clusterIP) : undefined;
       if (ip !== undefined) ips.add(ip);
       for (const p of spec.ports ?? []) if (p.nodePort) ports.add(p.nodePort);
+      if (spec.healthCheckNodePort) ports.add(spec.healthCheckNodePort);
     }
     const cutoff = Date.now() - RESERVATION_MS;
     for (const [reserved, map] of [

@@ -17,7 +17,10 @@ export interface Authenticator {
 }
 
 /** The identity every request gets while authentication is permissive. */
-export const ADMIN: UserInfo = { username: "kates-admin", groups: ["system:masters", "system:authenticated"] };
+export const ADMIN: UserInfo = {
+  username: "kates-admin",
+  groups: ["system:masters", "system:authenticated"],
+};
 
 /** Treats every caller as the cluster admin (no TLS or tokens yet). */
 export class AllowAllAuthenticator implements Authenticator {

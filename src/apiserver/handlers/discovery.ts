@@ -8,7 +8,16 @@ import type { ResourceDefinition } from "../../api/resource.js";
 import { parseAccept, writeJson } from "../http/respond.js";
 import type { RequestContext } from "./context.js";
 
-const ALL_VERBS = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
+const ALL_VERBS = [
+  "create",
+  "delete",
+  "deletecollection",
+  "get",
+  "list",
+  "patch",
+  "update",
+  "watch",
+];
 const SUBRESOURCE_VERBS = ["get", "patch", "update"];
 
 interface Subresource {
@@ -42,16 +51,30 @@ export class DiscoveryDocuments {
     const aggregated = aggregatedVersion(ctx.req.headers.accept);
     if (prefix === "api" && !version) {
       if (aggregated) return this.#writeAggregated(ctx, aggregated, [""]);
-      writeJson(ctx.res, 200, {
-        kind: "APIVersions",
-        versions: ["v1"],
-        serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: this.#address }],
-      }, { Vary: "Accept" });
+      writeJson(
+        ctx.res,
+        200,
+        {
+          kind: "APIVersions",
+          versions: ["v1"],
+          serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: this.#address }],
+        },
+        { Vary: "Accept" },
+      );
       return;
     }
     if (prefix === "apis" && !group) {
       if (aggregated) return this.#writeAggregated(ctx, aggregated, this.#groups);
-      writeJson(ctx.res, 200, { kind: "APIGroupList", apiVersion: "v1", groups: this.#groups.map((g) => this.#apiGroup(g)) }, { Vary: "Accept" });
+      writeJson(
+        ctx.res,
+        200,
+        {
+          kind: "APIGroupList",
+          apiVersion: "v1",
+          groups: this.#groups.map((g) => this.#apiGroup(g)),
+        },
+        { Vary: "Accept" },
+      );
       return;
     }
     if (prefix === "apis" && !version) {
@@ -84,7 +107,10 @@ export class DiscoveryDocuments {
   }
 
   #apiGroup(group: string): Record<string, unknown> {
-    const versions = this.#versionsOf(group).map((v) => ({ groupVersion: `${group}/${v}`, version: v }));
+    const versions = this.#versionsOf(group).map((v) => ({
+      groupVersion: `${group}/${v}`,
+      version: v,
+    }));
     return { name: group, versions, preferredVersion: versions[0] };
   }
 
@@ -97,7 +123,12 @@ export class DiscoveryDocuments {
         freshness: "Current",
       })),
     }));
-    const body = { kind: "APIGroupDiscoveryList", apiVersion: `apidiscovery.k8s.io/${version}`, metadata: {}, items };
+    const body = {
+      kind: "APIGroupDiscoveryList",
+      apiVersion: `apidiscovery.k8s.io/${version}`,
+      metadata: {},
+      items,
+    };
     writeJson(ctx.res, 200, body, {
       "Content-Type": `application/json;g=apidiscovery.k8s.io;v=${version};as=APIGroupDiscoveryList`,
       Vary: "Accept",
@@ -112,7 +143,11 @@ function notFound(): StatusError {
 /** The aggregated discovery version the client accepts (v2 or v2beta1), or undefined for the legacy form. */
 function aggregatedVersion(accept: string | undefined): string | undefined {
   for (const range of parseAccept(accept)) {
-    if (range.params["g"] !== "apidiscovery.k8s.io" || range.params["as"] !== "APIGroupDiscoveryList") continue;
+    if (
+      range.params["g"] !== "apidiscovery.k8s.io" ||
+      range.params["as"] !== "APIGroupDiscoveryList"
+    )
+      continue;
     if (range.params["v"] === "v2" || range.params["v"] === "v2beta1") return range.params["v"];
   }
   return undefined;
@@ -123,7 +158,11 @@ function subresourcesOf(def: ResourceDefinition): Subresource[] {
   const own = { group: def.group, version: def.version, kind: def.kind };
   if (def.statusSubresource) subs.push({ name: "status", kind: own, verbs: SUBRESOURCE_VERBS });
   if (def.scale) {
-    subs.push({ name: "scale", kind: { group: "autoscaling", version: "v1", kind: "Scale" }, verbs: SUBRESOURCE_VERBS });
+    subs.push({
+      name: "scale",
+      kind: { group: "autoscaling", version: "v1", kind: "Scale" },
+      verbs: SUBRESOURCE_VERBS,
+    });
   }
   return subs;
 }
@@ -140,7 +179,11 @@ function aggregatedResource(def: ResourceDefinition): Record<string, unknown> {
   if (def.categories?.length) entry["categories"] = def.categories;
   const subs = subresourcesOf(def);
   if (subs.length) {
-    entry["subresources"] = subs.map((s) => ({ subresource: s.name, responseKind: s.kind, verbs: s.verbs }));
+    entry["subresources"] = subs.map((s) => ({
+      subresource: s.name,
+      responseKind: s.kind,
+      verbs: s.verbs,
+    }));
   }
   return entry;
 }

@@ -10,7 +10,10 @@ import { SelectorParseError } from "../../api/selectors/selector-parse-error.js"
 export function parseDryRun(query: URLSearchParams): boolean {
   const values = query.getAll("dryRun");
   for (const v of values) {
-    if (v !== "All") throw StatusError.badRequest(`Invalid dryRun value ${JSON.stringify(v)}: the only supported value is "All"`);
+    if (v !== "All")
+      throw StatusError.badRequest(
+        `Invalid dryRun value ${JSON.stringify(v)}: the only supported value is "All"`,
+      );
   }
   return values.length > 0;
 }
@@ -18,7 +21,10 @@ export function parseDryRun(query: URLSearchParams): boolean {
 const FIELD_VALIDATION = new Set(["", "Ignore", "Warn", "Strict"]);
 
 /** Checks the parameters every write takes. */
-export function checkWriteParams(query: URLSearchParams): { dryRun: boolean; fieldManager?: string } {
+export function checkWriteParams(query: URLSearchParams): {
+  dryRun: boolean;
+  fieldManager?: string;
+} {
   const manager = query.get("fieldManager");
   if (manager !== null && manager.length > 128) {
     throw StatusError.badRequest("fieldManager must be no more than 128 characters");
@@ -37,7 +43,10 @@ export function checkWriteParams(query: URLSearchParams): { dryRun: boolean; fie
 export function intParam(query: URLSearchParams, name: string): number | undefined {
   const text = query.get(name);
   if (text === null || text === "") return undefined;
-  if (!/^-?\d+$/.test(text)) throw StatusError.badRequest(`Invalid value for ${name}: ${JSON.stringify(text)} is not an integer`);
+  if (!/^-?\d+$/.test(text))
+    throw StatusError.badRequest(
+      `Invalid value for ${name}: ${JSON.stringify(text)} is not an integer`,
+    );
   const n = Number(text);
   if (n < 0) throw StatusError.badRequest(`Invalid value for ${name}: ${n} must not be negative`);
   return n;
@@ -95,7 +104,10 @@ export function fieldGetter(
 const PROPAGATION = new Set(["Orphan", "Background", "Foreground"]);
 
 /** DeleteOptions from a body (which kubectl sends without kind) merged over query parameters. */
-export function parseDeleteOptions(body: Record<string, unknown> | undefined, query: URLSearchParams): DeleteOptions {
+export function parseDeleteOptions(
+  body: Record<string, unknown> | undefined,
+  query: URLSearchParams,
+): DeleteOptions {
   const options: DeleteOptions = {};
   const grace = body?.["gracePeriodSeconds"] ?? intParamAllowNegative(query, "gracePeriodSeconds");
   if (grace !== undefined && grace !== null) {
@@ -126,11 +138,13 @@ export function parseDeleteOptions(body: Record<string, unknown> | undefined, qu
     const p = pre as Record<string, unknown>;
     options.preconditions = {};
     if (typeof p["uid"] === "string") options.preconditions.uid = p["uid"];
-    if (typeof p["resourceVersion"] === "string") options.preconditions.resourceVersion = p["resourceVersion"];
+    if (typeof p["resourceVersion"] === "string")
+      options.preconditions.resourceVersion = p["resourceVersion"];
   }
   const dryRun = body?.["dryRun"];
   if (Array.isArray(dryRun)) {
-    for (const v of dryRun) if (v !== "All") throw StatusError.badRequest(`Invalid dryRun value ${JSON.stringify(v)}`);
+    for (const v of dryRun)
+      if (v !== "All") throw StatusError.badRequest(`Invalid dryRun value ${JSON.stringify(v)}`);
     if (dryRun.length) options.dryRun = ["All"];
   }
   return options;
@@ -139,6 +153,9 @@ export function parseDeleteOptions(body: Record<string, unknown> | undefined, qu
 function intParamAllowNegative(query: URLSearchParams, name: string): number | undefined {
   const text = query.get(name);
   if (text === null || text === "") return undefined;
-  if (!/^-?\d+$/.test(text)) throw StatusError.badRequest(`Invalid value for ${name}: ${JSON.stringify(text)} is not an integer`);
+  if (!/^-?\d+$/.test(text))
+    throw StatusError.badRequest(
+      `Invalid value for ${name}: ${JSON.stringify(text)} is not an integer`,
+    );
   return Number(text);
 }

@@ -13,7 +13,14 @@ export async function getObject(ctx: ResourceContext): Promise<void> {
   const entry = await ctx.store.get(ctx.info.namespace, ctx.info.name);
   switch (representation) {
     case "table":
-      writeJson(ctx.res, 200, toTable(ctx.def, [entry.obj], { include, listMeta: { resourceVersion: entry.obj.metadata.resourceVersion ?? "" } }));
+      writeJson(
+        ctx.res,
+        200,
+        toTable(ctx.def, [entry.obj], {
+          include,
+          listMeta: { resourceVersion: entry.obj.metadata.resourceVersion ?? "" },
+        }),
+      );
       return;
     case "partial-metadata":
     case "partial-metadata-list":
@@ -39,11 +46,20 @@ export async function listObjects(ctx: ResourceContext): Promise<void> {
   });
   const listMeta: Record<string, unknown> = { resourceVersion: String(result.revision) };
   if (result.continue) listMeta["continue"] = result.continue;
-  if (result.remainingItemCount !== undefined) listMeta["remainingItemCount"] = result.remainingItemCount;
+  if (result.remainingItemCount !== undefined)
+    listMeta["remainingItemCount"] = result.remainingItemCount;
 
   switch (representation) {
     case "table":
-      writeJson(ctx.res, 200, toTable(ctx.def, result.items.map((e) => e.obj), { include, listMeta }));
+      writeJson(
+        ctx.res,
+        200,
+        toTable(
+          ctx.def,
+          result.items.map((e) => e.obj),
+          { include, listMeta },
+        ),
+      );
       return;
     case "partial-metadata":
     case "partial-metadata-list":
@@ -55,12 +71,21 @@ export async function listObjects(ctx: ResourceContext): Promise<void> {
       });
       return;
     case "object":
-      writeJson(ctx.res, 200, listJson(`${ctx.def.kind}List`, apiVersionOf(ctx.def), listMeta, result.items));
+      writeJson(
+        ctx.res,
+        200,
+        listJson(`${ctx.def.kind}List`, apiVersionOf(ctx.def), listMeta, result.items),
+      );
   }
 }
 
 /** A list serialised by joining the cached JSON of its items, without serialising any item again. */
-function listJson(kind: string, apiVersion: string, meta: Record<string, unknown>, items: CachedObject[]): string {
+function listJson(
+  kind: string,
+  apiVersion: string,
+  meta: Record<string, unknown>,
+  items: CachedObject[],
+): string {
   let out = `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(meta)},"items":[`;
   for (let i = 0; i < items.length; i++) {
     if (i > 0) out += ",";

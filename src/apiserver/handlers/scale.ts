@@ -2,7 +2,10 @@
 import { StatusError } from "../../api/errors.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import type { ResourceDefinition, ScaleSubresource } from "../../api/resource.js";
-import { labelSelectorFromObject, labelSelectorFromSet } from "../../api/selectors/label-selector.js";
+import {
+  labelSelectorFromObject,
+  labelSelectorFromSet,
+} from "../../api/selectors/label-selector.js";
 import { getPath, invalid, root } from "../../api/validation.js";
 import { writeJson } from "../http/respond.js";
 import type { ResourceContext } from "./context.js";
@@ -11,7 +14,11 @@ import { patchFunction } from "./write.js";
 import { decodeObject, readBody } from "../http/body.js";
 
 /** The Scale view of an object. */
-export function toScale(def: ResourceDefinition, scale: ScaleSubresource, obj: KubeObject): Record<string, unknown> {
+export function toScale(
+  def: ResourceDefinition,
+  scale: ScaleSubresource,
+  obj: KubeObject,
+): Record<string, unknown> {
   const { name, namespace, uid, resourceVersion, creationTimestamp } = obj.metadata;
   return {
     kind: "Scale",
@@ -33,7 +40,11 @@ function selectorOf(obj: KubeObject): string {
 
 function scaleOf(ctx: ResourceContext): ScaleSubresource {
   const scale = ctx.def.scale;
-  if (!scale) throw StatusError.notFound({ group: ctx.def.group, resource: `${ctx.def.plural}/scale` }, ctx.info.name);
+  if (!scale)
+    throw StatusError.notFound(
+      { group: ctx.def.group, resource: `${ctx.def.plural}/scale` },
+      ctx.info.name,
+    );
   return scale;
 }
 
@@ -55,7 +66,9 @@ export async function handleScale(ctx: ResourceContext): Promise<void> {
     const apply = await patchFunction(ctx);
     change = (current) => apply(current as KubeObject) as Record<string, unknown>;
   } else {
-    throw StatusError.methodNotAllowed(`${ctx.info.verb} is not supported on the scale subresource`);
+    throw StatusError.methodNotAllowed(
+      `${ctx.info.verb} is not supported on the scale subresource`,
+    );
   }
   const updated = await ctx.store.update(
     namespace,

@@ -29,17 +29,20 @@ export async function watchObjects(ctx: ResourceContext): Promise<void> {
   const include = parseIncludeObject(query.get("includeObject"));
   const selection = parseSelection(def, query);
   const bookmarks = isTrue(query.get("allowWatchBookmarks"));
-  const timeoutSeconds = intParam(query, "timeoutSeconds") || MIN_WATCH_SECONDS * (1 + Math.random());
+  const timeoutSeconds =
+    intParam(query, "timeoutSeconds") || MIN_WATCH_SECONDS * (1 + Math.random());
   const rvParam = query.get("resourceVersion") ?? "";
   const sendInitial = query.get("sendInitialEvents");
-  const initialEvents = sendInitial === null ? rvParam === "" || rvParam === "0" : isTrue(sendInitial);
+  const initialEvents =
+    sendInitial === null ? rvParam === "" || rvParam === "0" : isTrue(sendInitial);
   if (sendInitial !== null && query.get("resourceVersionMatch") !== "NotOlderThan") {
     throw StatusError.badRequest("sendInitialEvents requires resourceVersionMatch=NotOlderThan");
   }
 
   const cache = store.cache;
   const prefix = scopePrefix(def, ctx.info.namespace);
-  const onlyKey = selection.name !== undefined ? objectKey(def, ctx.info.namespace, selection.name) : undefined;
+  const onlyKey =
+    selection.name !== undefined ? objectKey(def, ctx.info.namespace, selection.name) : undefined;
   const inScope = (entry: CachedObject): boolean =>
     (onlyKey === undefined || entry.key === onlyKey) && entry.key.startsWith(prefix);
   const matches = (obj: KubeObject): boolean => !selection.predicate || selection.predicate(obj);
@@ -47,7 +50,11 @@ export async function watchObjects(ctx: ResourceContext): Promise<void> {
   if (rvParam === "") await store.sync();
   const startRevision = rvParam === "" || rvParam === "0" ? undefined : parseRevision(rvParam);
 
-  res.writeHead(200, { "Content-Type": "application/json", "Transfer-Encoding": "chunked", "Cache-Control": "no-cache" });
+  res.writeHead(200, {
+    "Content-Type": "application/json",
+    "Transfer-Encoding": "chunked",
+    "Cache-Control": "no-cache",
+  });
   res.flushHeaders();
 
   let closed = false;
@@ -107,11 +114,14 @@ export async function watchObjects(ctx: ResourceContext): Promise<void> {
       }
     }
     lastRevision = revision;
-    if (sendInitial !== null && bookmarks) sendBookmark(revision, { "k8s.io/initial-events-end": "true" });
+    if (sendInitial !== null && bookmarks)
+      sendBookmark(revision, { "k8s.io/initial-events-end": "true" });
   } else {
     const events = cache.eventsAfter(startRevision);
     if (!events) {
-      const status = StatusError.expired(`too old resource version: ${startRevision} (${cache.windowStart})`).status;
+      const status = StatusError.expired(
+        `too old resource version: ${startRevision} (${cache.windowStart})`,
+      ).status;
       res.end(`${JSON.stringify({ type: "ERROR", object: status })}\n`);
       return;
     }

@@ -23,7 +23,9 @@ export function checkTypeMeta(def: ResourceDefinition, body: Record<string, unkn
     );
   }
   if (body["kind"] !== undefined && body["kind"] !== def.kind) {
-    throw StatusError.badRequest(`the kind in the data (${String(body["kind"])}) does not match the expected kind (${def.kind})`);
+    throw StatusError.badRequest(
+      `the kind in the data (${String(body["kind"])}) does not match the expected kind (${def.kind})`,
+    );
   }
   const metadata = body["metadata"] ?? {};
   if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) {
@@ -36,7 +38,9 @@ export function checkTypeMeta(def: ResourceDefinition, body: Record<string, unkn
 function checkNamespace(ctx: ResourceContext, obj: KubeObject): void {
   const ns = obj.metadata.namespace;
   if (ctx.def.namespaced && ns && ns !== ctx.info.namespace) {
-    throw StatusError.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    throw StatusError.badRequest(
+      "the namespace of the provided object does not match the namespace sent on the request",
+    );
   }
 }
 
@@ -44,7 +48,11 @@ async function readObject(ctx: ResourceContext): Promise<Record<string, unknown>
   const contentType = ctx.req.headers["content-type"];
   const body = await readBody(ctx.req);
   if (mediaType(contentType) === "application/vnd.kubernetes.protobuf") {
-    throw new StatusError(415, "UnsupportedMediaType", "Protobuf request bodies are not supported yet; send JSON or YAML");
+    throw new StatusError(
+      415,
+      "UnsupportedMediaType",
+      "Protobuf request bodies are not supported yet; send JSON or YAML",
+    );
   }
   return decodeObject(body, contentType);
 }
@@ -53,7 +61,9 @@ async function readObject(ctx: ResourceContext): Promise<Record<string, unknown>
 export async function createObject(ctx: ResourceContext): Promise<void> {
   const opts = writeOptions(ctx);
   if (ctx.def.namespaced && !ctx.info.namespace) {
-    throw StatusError.methodNotAllowed(`the server does not allow creating ${ctx.def.plural} without a namespace in the path`);
+    throw StatusError.methodNotAllowed(
+      `the server does not allow creating ${ctx.def.plural} without a namespace in the path`,
+    );
   }
   const obj = checkTypeMeta(ctx.def, await readObject(ctx));
   checkNamespace(ctx, obj);
@@ -68,12 +78,17 @@ export async function updateObject(ctx: ResourceContext): Promise<void> {
   checkNamespace(ctx, obj);
   const { namespace, name, subresource } = ctx.info;
   try {
-    const updated = await ctx.store.update(namespace, name, () => structuredClone(obj), { ...opts, subresource });
+    const updated = await ctx.store.update(namespace, name, () => structuredClone(obj), {
+      ...opts,
+      subresource,
+    });
     writeJson(ctx.res, 200, updated);
   } catch (err) {
     if (!isNotFound(err) || !ctx.def.allowCreateOnUpdate || subresource) throw err;
     if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
-      throw StatusError.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+      throw StatusError.badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`,
+      );
     }
     obj.metadata.name = name;
     delete obj.metadata.resourceVersion;
@@ -82,7 +97,9 @@ export async function updateObject(ctx: ResourceContext): Promise<void> {
 }
 
 /** The function that applies a PATCH body of the given media type to an object. */
-export async function patchFunction(ctx: ResourceContext): Promise<(target: KubeObject) => KubeObject> {
+export async function patchFunction(
+  ctx: ResourceContext,
+): Promise<(target: KubeObject) => KubeObject> {
   const contentType = ctx.req.headers["content-type"];
   const type = mediaType(contentType);
   const body = await readBody(ctx.req);
@@ -140,7 +157,11 @@ export async function patchObject(ctx: ResourceContext): Promise<void> {
     }
     return checkTypeMeta(ctx.def, patched as Record<string, unknown>);
   };
-  writeJson(ctx.res, 200, await ctx.store.update(namespace, name, update, { ...opts, subresource }));
+  writeJson(
+    ctx.res,
+    200,
+    await ctx.store.update(namespace, name, update, { ...opts, subresource }),
+  );
 }
 
 async function readDeleteBody(ctx: ResourceContext): Promise<Record<string, unknown> | undefined> {
@@ -155,7 +176,12 @@ export async function deleteObject(ctx: ResourceContext): Promise<void> {
   const options = parseDeleteOptions(body, ctx.query);
   const opts = writeOptions(ctx);
   if (options.dryRun) opts.dryRun = true;
-  const { object, deleted } = await ctx.store.delete(ctx.info.namespace, ctx.info.name, options, opts);
+  const { object, deleted } = await ctx.store.delete(
+    ctx.info.namespace,
+    ctx.info.name,
+    options,
+    opts,
+  );
   if (!deleted || ctx.def.returnDeletedObject) {
     writeJson(ctx.res, 200, object);
     return;
@@ -165,7 +191,12 @@ export async function deleteObject(ctx: ResourceContext): Promise<void> {
     apiVersion: "v1",
     metadata: {},
     status: "Success",
-    details: { name: ctx.info.name, group: ctx.def.group, kind: ctx.def.plural, uid: object.metadata.uid },
+    details: {
+      name: ctx.info.name,
+      group: ctx.def.group,
+      kind: ctx.def.plural,
+      uid: object.metadata.uid,
+    },
   });
 }
 
@@ -176,7 +207,10 @@ export async function deleteCollection(ctx: ResourceContext): Promise<void> {
   const opts = writeOptions(ctx);
   if (options.dryRun) opts.dryRun = true;
   const selection = parseSelection(ctx.def, ctx.query);
-  const listed = await ctx.store.list(ctx.info.namespace, selection.predicate ? { predicate: selection.predicate } : {});
+  const listed = await ctx.store.list(
+    ctx.info.namespace,
+    selection.predicate ? { predicate: selection.predicate } : {},
+  );
   const items: KubeObject[] = [];
   for (const entry of listed.items) {
     const { namespace = "", name = "" } = entry.obj.metadata;

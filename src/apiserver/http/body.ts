@@ -45,7 +45,8 @@ export function mediaType(contentType: string | undefined): string {
  */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
-  if (body.length === 0) throw StatusError.badRequest("The request body is empty; an object is required");
+  if (body.length === 0)
+    throw StatusError.badRequest("The request body is empty; an object is required");
   const text = body.toString("utf8");
   if (type === "" || type === "application/json" || type.endsWith("+json")) {
     try {
@@ -54,7 +55,12 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
       throw StatusError.badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
     }
   }
-  if (type === "application/yaml" || type === "application/x-yaml" || type === "text/yaml" || type.endsWith("+yaml")) {
+  if (
+    type === "application/yaml" ||
+    type === "application/x-yaml" ||
+    type === "text/yaml" ||
+    type.endsWith("+yaml")
+  ) {
     try {
       return parseYaml(text, { version: "1.1", maxAliasCount: 100 }) as unknown;
     } catch (err) {
@@ -65,7 +71,10 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
 }
 
 /** Decodes a body that must be a JSON object (an API object or options). */
-export function decodeObject(body: Buffer, contentType: string | undefined): Record<string, unknown> {
+export function decodeObject(
+  body: Buffer,
+  contentType: string | undefined,
+): Record<string, unknown> {
   const value = decodeBody(body, contentType);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw StatusError.badRequest("The request body must be a JSON or YAML object");

@@ -3,7 +3,12 @@ import type { ServerResponse } from "node:http";
 import { StatusError, type Status } from "../../api/errors.js";
 
 /** Writes `body` (an object or an already serialised JSON string) with `code`. */
-export function writeJson(res: ServerResponse, code: number, body: unknown, headers?: Record<string, string>): void {
+export function writeJson(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  headers?: Record<string, string>,
+): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(code, {
     "Content-Type": "application/json",

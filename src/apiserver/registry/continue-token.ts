@@ -13,19 +13,27 @@ export interface ContinueToken {
 }
 
 export function encodeContinue(token: ContinueToken): string {
-  return Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv: token.revision, start: token.start })).toString(
-    "base64url",
-  );
+  return Buffer.from(
+    JSON.stringify({ v: "meta.k8s.io/v1", rv: token.revision, start: token.start }),
+  ).toString("base64url");
 }
 
 /** Decodes a token; a malformed one is a 400 BadRequest. */
 export function decodeContinue(text: string): ContinueToken {
   try {
-    const raw = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Record<string, unknown>;
-    if (raw["v"] !== "meta.k8s.io/v1" || typeof raw["rv"] !== "number" || typeof raw["start"] !== "string") {
+    const raw = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
+    if (
+      raw["v"] !== "meta.k8s.io/v1" ||
+      typeof raw["rv"] !== "number" ||
+      typeof raw["start"] !== "string"
+    ) {
       throw new Error("unexpected fields");
     }
-    if (raw["start"].includes("..") || raw["start"].startsWith("/")) throw new Error("bad start key");
+    if (raw["start"].includes("..") || raw["start"].startsWith("/"))
+      throw new Error("bad start key");
     return { revision: raw["rv"], start: raw["start"] };
   } catch (err) {
     throw StatusError.badRequest(`The continue token is not valid: ${(err as Error).message}`);

@@ -10,7 +10,9 @@ export const REGISTRY_ROOT = "/registry/";
 
 /** The key prefix of all objects of a resource, ending in `/`. */
 export function resourcePrefix(def: Pick<ResourceDefinition, "group" | "plural">): string {
-  return def.group ? `${REGISTRY_ROOT}${def.group}/${def.plural}/` : `${REGISTRY_ROOT}${def.plural}/`;
+  return def.group
+    ? `${REGISTRY_ROOT}${def.group}/${def.plural}/`
+    : `${REGISTRY_ROOT}${def.plural}/`;
 }
 
 /** The key prefix of a resource's objects in one namespace (or all of them for ""). */
@@ -21,5 +23,7 @@ export function scopePrefix(def: ResourceDefinition, namespace: string): string 
 
 /** The key of one object. */
 export function objectKey(def: ResourceDefinition, namespace: string, name: string): string {
-  return def.namespaced ? `${resourcePrefix(def)}${namespace}/${name}` : `${resourcePrefix(def)}${name}`;
+  return def.namespaced
+    ? `${resourcePrefix(def)}${namespace}/${name}`
+    : `${resourcePrefix(def)}${name}`;
 }

@@ -31,10 +31,19 @@ export function prepareMetaForCreate(def: ResourceDefinition, obj: KubeObject, n
 }
 
 /** Carries over the metadata an update may not change, and counts a changed desired state in generation. */
-export function prepareMetaForUpdate(def: ResourceDefinition, obj: KubeObject, old: KubeObject): void {
+export function prepareMetaForUpdate(
+  def: ResourceDefinition,
+  obj: KubeObject,
+  old: KubeObject,
+): void {
   const meta = obj.metadata;
   const was = old.metadata;
-  for (const field of ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds"] as const) {
+  for (const field of [
+    "uid",
+    "creationTimestamp",
+    "deletionTimestamp",
+    "deletionGracePeriodSeconds",
+  ] as const) {
     if (was[field] === undefined) delete meta[field];
     else (meta as Record<string, unknown>)[field] = was[field];
   }

@@ -5,7 +5,12 @@
 import { StatusError } from "../../api/errors.js";
 import type { DeleteOptions, KubeObject } from "../../api/meta/types.js";
 import type { ResourceDefinition } from "../../api/resource.js";
-import { validateObjectMeta, validateObjectMetaUpdate, forbidden, root } from "../../api/validation.js";
+import {
+  validateObjectMeta,
+  validateObjectMetaUpdate,
+  forbidden,
+  root,
+} from "../../api/validation.js";
 import {
   CompactedError,
   KeyExistsError,
@@ -18,8 +23,18 @@ import type { Admission, AdmissionAttributes } from "../admission/admission.js";
 import type { UserInfo } from "../auth/authenticator.js";
 import { decodeContinue, encodeContinue } from "./continue-token.js";
 import { objectKey, scopePrefix } from "./keys.js";
-import { generateName, prepareMetaForCreate, prepareMetaForUpdate, timestamp } from "./object-meta.js";
-import { decodeStored, type CachedObject, type ResourceCache, type WatchCache } from "./watch-cache.js";
+import {
+  generateName,
+  prepareMetaForCreate,
+  prepareMetaForUpdate,
+  timestamp,
+} from "./object-meta.js";
+import {
+  decodeStored,
+  type CachedObject,
+  type ResourceCache,
+  type WatchCache,
+} from "./watch-cache.js";
 
 /** Options every write takes. */
 export interface WriteOptions {
@@ -61,7 +76,12 @@ export class Store {
   readonly #admission: Admission;
   readonly #qr: { group: string; resource: string };
 
-  constructor(def: ResourceDefinition, backend: Backend, watchCache: WatchCache, admission: Admission) {
+  constructor(
+    def: ResourceDefinition,
+    backend: Backend,
+    watchCache: WatchCache,
+    admission: Admission,
+  ) {
     this.def = def;
     this.#backend = backend;
     this.#watchCache = watchCache;
@@ -143,7 +163,9 @@ export class Store {
     try {
       await this.#watchCache.waitForRevision(wanted);
     } catch {
-      throw StatusError.timeout(`Too large resource version: ${wanted}, current: ${this.#watchCache.revision}`);
+      throw StatusError.timeout(
+        `Too large resource version: ${wanted}, current: ${this.#watchCache.revision}`,
+      );
     }
   }
 
@@ -160,7 +182,11 @@ export class Store {
     for (;;) {
       let page;
       try {
-        page = await this.#backend.list(prefix, { revision, startKey, limit: limit ? limit + 1 : 0 });
+        page = await this.#backend.list(prefix, {
+          revision,
+          startKey,
+          limit: limit ? limit + 1 : 0,
+        });
       } catch (err) {
         if (err instanceof CompactedError) {
           throw StatusError.expired(
@@ -171,7 +197,11 @@ export class Store {
       }
       for (const kv of page.items) {
         if (limit && items.length === limit) {
-          return { items, revision, continue: encodeContinue({ revision, start: kv.key.slice(prefix.length) }) };
+          return {
+            items,
+            revision,
+            continue: encodeContinue({ revision, start: kv.key.slice(prefix.length) }),
+          };
         }
         const entry = decodeStored(kv);
         if (keep(entry.obj)) items.push(entry);
@@ -187,18 +217,20 @@ export class Store {
     const def = this.def;
     const meta = obj.metadata;
     if (meta.resourceVersion) {
-      throw StatusError.badRequest("metadata.resourceVersion must not be set on objects to be created");
+      throw StatusError.badRequest(
+        "metadata.resourceVersion must not be set on objects to be created",
+      );
     }
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     if (def.namespaced) meta.namespace = namespace;
 
     def.defaults?.(obj);
-    const attrs = this.#attrs("CREATE", namespace, meta.name ?? "", obj, undefined, opts);
-    await this.#admission.admit(attrs);
-
     prepareMetaForCreate(def, obj, new Date());
     if (def.statusSubresource && !def.keepStatusOnCreate) delete obj["status"];
     def.prepareForCreate?.(obj);
+    const attrs = this.#attrs("CREATE", namespace, meta.name ?? "", obj, undefined, opts);
+    await this.#admission.admit(attrs);
+
     const errors = [...validateObjectMeta(obj.metadata, def), ...(def.validate?.(obj) ?? [])];
     if (errors.length) throw StatusError.invalid(def, meta.name ?? meta.generateName ?? "", errors);
     await this.#admission.validate(attrs);
@@ -235,7 +267,7 @@ export class Store {
       if (unchanged(next, current.obj)) return current.obj;
       if (opts.dryRun) return next;
       try {
-        if (next.metadata.deletionTimestamp && !next.metadata.finalizers?.length && !next.metadata.deletionGracePeriodSeconds) {
+        if (this.#finalized(next)) {
           await this.#backend.delete(key, current.revision);
           return next;
         }
@@ -266,10 +298,14 @@ export class Store {
     let next = await update(structuredClone(old));
     const meta = next.metadata ?? (next.metadata = {});
     if (meta.name !== undefined && meta.name !== name) {
-      throw StatusError.badRequest(`the name of the object (${meta.name}) does not match the name on the URL (${name})`);
+      throw StatusError.badRequest(
+        `the name of the object (${meta.name}) does not match the name on the URL (${name})`,
+      );
     }
     if (meta.namespace && def.namespaced && meta.namespace !== namespace) {
-      throw StatusError.badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      throw StatusError.badRequest(
+        "the namespace of the provided object does not match the namespace sent on the request",
+      );
     }
     if (meta.resourceVersion && meta.resourceVersion !== old.metadata.resourceVersion) {
       throw StatusError.staleObject(this.#qr, name);
@@ -282,28 +318,35 @@ export class Store {
     if (status) {
       // A status write changes status only; everything else stays as stored.
       next = { ...structuredClone(old), status: next["status"] };
-    } else {
-      def.defaults?.(next);
-      if (def.statusSubresource) {
-        if (old["status"] === undefined) delete next["status"];
-        else next["status"] = structuredClone(old["status"]);
-      }
+    } else if (def.statusSubresource) {
+      if (old["status"] === undefined) delete next["status"];
+      else next["status"] = structuredClone(old["status"]);
     }
+    def.defaults?.(next);
+    prepareMetaForUpdate(def, next, old);
+    if (status) def.prepareForStatusUpdate?.(next, old);
+    else def.prepareForUpdate?.(next, old);
     const attrs = this.#attrs("UPDATE", namespace, name, next, old, opts, opts.subresource ?? "");
     await this.#admission.admit(attrs);
 
-    prepareMetaForUpdate(def, next, old);
-    if (!status) def.prepareForUpdate?.(next, old);
     const errors = [
       ...validateObjectMetaUpdate(next.metadata, old.metadata, def),
       ...(status
-        ? (def.validateStatusUpdate?.(next, old) ?? [])
+        ? ((def.validateStatusUpdate ?? def.validate)?.(next, old) ?? [])
         : [...(def.validate?.(next) ?? []), ...(def.validateUpdate?.(next, old) ?? [])]),
       ...finalizerErrors(next, old),
     ];
     if (errors.length) throw StatusError.invalid(def, name, errors);
     await this.#admission.validate(attrs);
     return next;
+  }
+
+  /** Whether an object marked for deletion has nothing left to wait for, so an update removes it. */
+  #finalized(obj: KubeObject): boolean {
+    const meta = obj.metadata;
+    if (!meta.deletionTimestamp || meta.finalizers?.length || meta.deletionGracePeriodSeconds)
+      return false;
+    return !(this.def.deferDeletion?.(obj) ?? false);
   }
 
   /**
@@ -328,7 +371,8 @@ export class Store {
       const pending = this.#pendingDeletion(current.obj, options);
       try {
         if (pending) {
-          if (unchanged(pending, current.obj) || opts.dryRun) return { object: pending, deleted: false };
+          if (unchanged(pending, current.obj) || opts.dryRun)
+            return { object: pending, deleted: false };
           const { revision } = await this.#backend.update(key, encode(pending), current.revision);
           pending.metadata.resourceVersion = String(revision);
           return { object: pending, deleted: false };
@@ -383,6 +427,7 @@ export class Store {
     }
     const deferred = this.def.deferDeletion?.(next) ?? false;
     if (meta.finalizers?.length || deferred) {
+      this.def.prepareForDeletion?.(next);
       meta.deletionTimestamp ??= timestamp(now);
       meta.deletionGracePeriodSeconds ??= 0;
       if (meta.deletionGracePeriodSeconds !== 0) meta.deletionGracePeriodSeconds = 0;
@@ -432,7 +477,12 @@ function finalizerErrors(next: KubeObject, old: KubeObject) {
   const before = new Set(old.metadata.finalizers ?? []);
   const added = (next.metadata.finalizers ?? []).filter((f) => !before.has(f));
   return added.length
-    ? [forbidden(root("metadata").child("finalizers"), `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`)]
+    ? [
+        forbidden(
+          root("metadata").child("finalizers"),
+          `no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+        ),
+      ]
     : [];
 }
 
@@ -440,7 +490,9 @@ function finalizerErrors(next: KubeObject, old: KubeObject) {
 export function parseRevision(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) {
-    throw StatusError.badRequest(`Invalid value for resourceVersion: ${JSON.stringify(text)}; it must be an integer`);
+    throw StatusError.badRequest(
+      `Invalid value for resourceVersion: ${JSON.stringify(text)}; it must be an integer`,
+    );
   }
   return n;
 }

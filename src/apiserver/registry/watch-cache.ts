@@ -182,7 +182,8 @@ export class WatchCache {
   async start(prefixes: string[], onError: (err: Error) => void): Promise<void> {
     const listed = await this.#backend.list(REGISTRY_ROOT);
     this.#revision = listed.revision;
-    for (const prefix of prefixes) this.#caches.set(prefix, new ResourceCache(prefix, listed.revision, this.#windowSize));
+    for (const prefix of prefixes)
+      this.#caches.set(prefix, new ResourceCache(prefix, listed.revision, this.#windowSize));
     for (const kv of listed.items) this.#cacheFor(kv.key)?.load(decodeStored(kv));
     this.#watch = this.#backend.watch(REGISTRY_ROOT, {
       afterRevision: listed.revision,
@@ -199,7 +200,8 @@ export class WatchCache {
   /** The cache of the resource with this key prefix. */
   resource(prefix: string): ResourceCache {
     const cache = this.#caches.get(prefix);
-    if (!cache) throw new Error(`Cannot find the watch cache of ${prefix}: resource not registered`);
+    if (!cache)
+      throw new Error(`Cannot find the watch cache of ${prefix}: resource not registered`);
     return cache;
   }
 
@@ -249,7 +251,8 @@ export class WatchCache {
       }
       this.#revision = revision;
     }
-    for (const cache of this.#caches.values()) if (!touched.has(cache)) cache.progress(this.#revision);
+    for (const cache of this.#caches.values())
+      if (!touched.has(cache)) cache.progress(this.#revision);
     if (this.#waiters.length) {
       const ready = this.#waiters.filter((w) => w.revision <= this.#revision);
       this.#waiters = this.#waiters.filter((w) => w.revision > this.#revision);
@@ -262,7 +265,10 @@ function toCacheEvent(cache: ResourceCache, e: WatchEvent, revision: number): Ca
   const prev = cache.get(e.kv.key);
   if (e.type === "delete") {
     const last = prev ?? decodeStored(e.prevKv ?? e.kv);
-    const obj = { ...last.obj, metadata: { ...last.obj.metadata, resourceVersion: String(revision) } };
+    const obj = {
+      ...last.obj,
+      metadata: { ...last.obj.metadata, resourceVersion: String(revision) },
+    };
     const object = { key: e.kv.key, obj, json: JSON.stringify(obj), revision };
     return { type: "DELETED", object, prev: last, revision };
   }

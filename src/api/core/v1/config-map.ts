@@ -20,8 +20,16 @@ defineType({
   fields: {
     ...objectFields(),
     data: f(map(string()), 2, "UTF-8 configuration data, keyed by file-name-like keys."),
-    binaryData: f(map(string({ format: "byte" })), 3, "Binary configuration data, base64 encoded in JSON."),
-    immutable: f(boolean(), 4, "If true, the data can no longer be changed; only deletion is allowed."),
+    binaryData: f(
+      map(string({ format: "byte" })),
+      3,
+      "Binary configuration data, base64 encoded in JSON.",
+    ),
+    immutable: f(
+      boolean(),
+      4,
+      "If true, the data can no longer be changed; only deletion is allowed.",
+    ),
   },
 });
 
@@ -33,7 +41,9 @@ export function checkConfigKey(key: string): string[] {
   const problems: string[] = [];
   if (key.length > 253) problems.push("must be no more than 253 characters");
   if (!CONFIG_KEY.test(key)) {
-    problems.push("a valid config key must consist of alphanumerics, '-', '_' or '.' (regex '[-._a-zA-Z0-9]+')");
+    problems.push(
+      "a valid config key must consist of alphanumerics, '-', '_' or '.' (regex '[-._a-zA-Z0-9]+')",
+    );
   }
   if (key === "." || key === "..") problems.push(`must not be '${key}'`);
   else if (key.startsWith("..")) problems.push("must not start with '..'");
@@ -53,7 +63,8 @@ function validateConfigMap(cm: ConfigMap): FieldError[] {
     }
     for (const [k, v] of Object.entries(data)) {
       errors.push(...check(root(field), k, checkConfigKey));
-      if (seen.has(k)) errors.push(invalid(root(field), k, "duplicate of key present in data or binaryData"));
+      if (seen.has(k))
+        errors.push(invalid(root(field), k, "duplicate of key present in data or binaryData"));
       seen.add(k);
       if (typeof v !== "string") errors.push(invalid(root(field).key(k), v, "must be a string"));
       else size += v.length;
@@ -86,9 +97,19 @@ export const configMaps = defineResource<ConfigMap>({
   validateUpdate: (cm, old) => {
     if (!old.immutable) return [];
     const errors: FieldError[] = [];
-    if (cm.immutable !== true) errors.push(invalid(root("immutable"), cm.immutable, "field is immutable when `immutable` is set"));
-    if (JSON.stringify(cm.data ?? {}) !== JSON.stringify(old.data ?? {}) || JSON.stringify(cm.binaryData ?? {}) !== JSON.stringify(old.binaryData ?? {})) {
-      errors.push({ type: "FieldValueForbidden", field: "data", detail: "field is immutable when `immutable` is set" });
+    if (cm.immutable !== true)
+      errors.push(
+        invalid(root("immutable"), cm.immutable, "field is immutable when `immutable` is set"),
+      );
+    if (
+      JSON.stringify(cm.data ?? {}) !== JSON.stringify(old.data ?? {}) ||
+      JSON.stringify(cm.binaryData ?? {}) !== JSON.stringify(old.binaryData ?? {})
+    ) {
+      errors.push({
+        type: "FieldValueForbidden",
+        field: "data",
+        detail: "field is immutable when `immutable` is set",
+      });
     }
     return errors;
   },
