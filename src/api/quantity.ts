@@ -160,18 +160,32 @@ function keepsText(p: {
   return scale % 3 === 0 && !shifted.endsWith("000") && shifted[0] !== "0";
 }
 
+const MAX_MEMOIZED = 4096;
+const parsed = new Map<string, Quantity>();
+
 /**
  * Parses a quantity as it appears in JSON: a string, or a number (which upstream also accepts).
  * Throws QuantityError for anything else.
  */
 export function toQuantity(value: unknown): Quantity {
-  if (typeof value === "string") return parseQuantity(value);
+  if (typeof value === "string") {
+    // Quantities are immutable and manifests repeat a handful of values: parse each text once.
+    let q = parsed.get(value);
+    if (!q) {
+      q = parseQuantity(value);
+      if (parsed.size >= MAX_MEMOIZED) parsed.clear();
+      parsed.set(value, q);
+    }
+    return q;
+  }
   if (typeof value === "number" && Number.isFinite(value)) return parseQuantity(String(value));
   throw new QuantityError(`${FORMAT_MESSAGE}, got ${JSON.stringify(value) ?? String(value)}`);
 }
 
 /** Parses a quantity, or returns undefined when the value is not one. */
 export function tryQuantity(value: unknown): Quantity | undefined {
+  // Absent values are common (unset requests); building an Error for each would dominate the cost.
+  if (typeof value !== "string" && typeof value !== "number") return undefined;
   try {
     return toQuantity(value);
   } catch (err) {

@@ -161,11 +161,14 @@ export class ApiServer {
     const started = performance.now();
     let ctx: RequestContext | undefined;
     try {
-      const url = new URL(req.url ?? "/", "http://localhost");
-      const info = parseRequestInfo(req.method ?? "GET", url.pathname, url.searchParams);
+      const raw = req.url ?? "/";
+      const q = raw.indexOf("?");
+      const path = q < 0 ? raw : raw.slice(0, q);
+      const query = new URLSearchParams(q < 0 ? "" : raw.slice(q + 1));
+      const info = parseRequestInfo(req.method ?? "GET", path, query);
       const user = await this.#authn.authenticate(req);
       if (!user) throw new StatusError(401, "Unauthorized", "Unauthorized");
-      ctx = { req, res, info, query: url.searchParams, user };
+      ctx = { req, res, info, query, user };
       const decision = await this.#authz.authorize({
         user,
         verb: info.verb,

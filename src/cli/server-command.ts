@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { ApiServer } from "../apiserver/server.js";
 import { openBackend } from "../storage/open.js";
 import { Logger } from "../util/log.js";
-import { flagHelp, parseFlags, parseListen, type FlagSpec } from "./flags.js";
+import { flagHelp, parseFlags, parseListen, UsageError, type FlagSpec } from "./flags.js";
 import { kubeconfigFor, writeKubeconfig } from "./kubeconfig.js";
 import { defaultDataDir } from "./paths.js";
 
@@ -23,6 +23,12 @@ export const serverFlags: Record<string, FlagSpec> = {
     default: "sqlite",
     env: "KATES_STORAGE",
   },
+  "sqlite-sync": {
+    description:
+      "SQLite durability: full (fsync every commit; survives power loss) or normal (survives a crash of the process)",
+    default: "full",
+    env: "KATES_SQLITE_SYNC",
+  },
   "service-cidr": { description: "Range of Service cluster IPs", default: "10.96.0.0/12" },
   "log-level": {
     description: "error, warn, info or debug",
@@ -40,7 +46,10 @@ export async function runServer(args: string[]): Promise<void> {
   const dataDir = flags["data-dir"]!;
   const { host, port } = parseListen(flags["listen"]!);
 
-  const backend = await openBackend({ type: flags["storage"]!, dataDir, logger: log });
+  const sync = flags["sqlite-sync"];
+  if (sync !== "full" && sync !== "normal")
+    throw new UsageError(`Unknown --sqlite-sync ${JSON.stringify(sync)}: use full or normal`);
+  const backend = await openBackend({ type: flags["storage"]!, dataDir, logger: log, sync });
   const server = await ApiServer.start({
     backend,
     host,

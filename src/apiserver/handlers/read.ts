@@ -43,6 +43,7 @@ export async function listObjects(ctx: ResourceContext): Promise<void> {
     ...(limit !== undefined ? { limit } : {}),
     ...(ctx.query.get("continue") ? { continue: ctx.query.get("continue")! } : {}),
     resourceVersion: ctx.query.get("resourceVersion") ?? "",
+    resourceVersionMatch: ctx.query.get("resourceVersionMatch") ?? "",
   });
   const listMeta: Record<string, unknown> = { resourceVersion: String(result.revision) };
   if (result.continue) listMeta["continue"] = result.continue;

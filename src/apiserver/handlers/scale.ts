@@ -90,7 +90,7 @@ export async function handleScale(ctx: ResourceContext): Promise<void> {
     },
     opts,
   );
-  writeJson(ctx.res, 200, toScale(ctx.def, scale, updated));
+  writeJson(ctx.res, 200, toScale(ctx.def, scale, updated.obj));
 }
 
 function setPath(obj: Record<string, unknown>, dotted: string, value: unknown): void {

@@ -68,7 +68,7 @@ export async function createObject(ctx: ResourceContext): Promise<void> {
   const obj = checkTypeMeta(ctx.def, await readObject(ctx));
   checkNamespace(ctx, obj);
   const created = await ctx.store.create(ctx.info.namespace, obj, opts);
-  writeJson(ctx.res, 201, created);
+  writeJson(ctx.res, 201, created.json);
 }
 
 /** PUT of an object or its status. */
@@ -82,7 +82,7 @@ export async function updateObject(ctx: ResourceContext): Promise<void> {
       ...opts,
       subresource,
     });
-    writeJson(ctx.res, 200, updated);
+    writeJson(ctx.res, 200, updated.json);
   } catch (err) {
     if (!isNotFound(err) || !ctx.def.allowCreateOnUpdate || subresource) throw err;
     if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
@@ -92,7 +92,7 @@ export async function updateObject(ctx: ResourceContext): Promise<void> {
     }
     obj.metadata.name = name;
     delete obj.metadata.resourceVersion;
-    writeJson(ctx.res, 201, await ctx.store.create(namespace, obj, opts));
+    writeJson(ctx.res, 201, (await ctx.store.create(namespace, obj, opts)).json);
   }
 }
 
@@ -160,7 +160,7 @@ export async function patchObject(ctx: ResourceContext): Promise<void> {
   writeJson(
     ctx.res,
     200,
-    await ctx.store.update(namespace, name, update, { ...opts, subresource }),
+    (await ctx.store.update(namespace, name, update, { ...opts, subresource })).json,
   );
 }
 
@@ -183,7 +183,7 @@ export async function deleteObject(ctx: ResourceContext): Promise<void> {
     opts,
   );
   if (!deleted || ctx.def.returnDeletedObject) {
-    writeJson(ctx.res, 200, object);
+    writeJson(ctx.res, 200, object.json);
     return;
   }
   writeJson(ctx.res, 200, {
@@ -195,7 +195,7 @@ export async function deleteObject(ctx: ResourceContext): Promise<void> {
       name: ctx.info.name,
       group: ctx.def.group,
       kind: ctx.def.plural,
-      uid: object.metadata.uid,
+      uid: object.obj.metadata.uid,
     },
   });
 }
@@ -215,7 +215,7 @@ export async function deleteCollection(ctx: ResourceContext): Promise<void> {
   for (const entry of listed.items) {
     const { namespace = "", name = "" } = entry.obj.metadata;
     try {
-      items.push((await ctx.store.delete(namespace, name, options, opts)).object);
+      items.push((await ctx.store.delete(namespace, name, options, opts)).object.obj);
     } catch (err) {
       // Deleted by someone else meanwhile: that is what was asked.
       if (!isNotFound(err)) throw err;

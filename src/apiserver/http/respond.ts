@@ -1,14 +1,19 @@
 /** Writing responses: JSON objects, Status errors, and content negotiation of the Accept header. */
 import type { ServerResponse } from "node:http";
 import { StatusError, type Status } from "../../api/errors.js";
+import { CachedObject } from "../registry/codec.js";
 
-/** Writes `body` (an object or an already serialised JSON string) with `code`. */
+/**
+ * Writes `body` (an object or an already serialised JSON string) with `code`. Objects from the store are
+ * passed as their `.json`; passing the CachedObject itself is a programming error.
+ */
 export function writeJson(
   res: ServerResponse,
   code: number,
   body: unknown,
   headers?: Record<string, string>,
 ): void {
+  if (body instanceof CachedObject) throw new Error("Cannot write a CachedObject: pass its json");
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(code, {
     "Content-Type": "application/json",

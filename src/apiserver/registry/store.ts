@@ -13,6 +13,7 @@ import {
 } from "../../api/validation.js";
 import {
   CompactedError,
+  FutureRevisionError,
   KeyExistsError,
   KeyNotFoundError,
   RevisionMismatchError,
@@ -29,12 +30,8 @@ import {
   prepareMetaForUpdate,
   timestamp,
 } from "./object-meta.js";
-import {
-  decodeStored,
-  type CachedObject,
-  type ResourceCache,
-  type WatchCache,
-} from "./watch-cache.js";
+import { CachedObject, encodeObject, withResourceVersion } from "./codec.js";
+import { decodeStored, type ResourceCache, type WatchCache } from "./watch-cache.js";
 
 /** Options every write takes. */
 export interface WriteOptions {
@@ -118,7 +115,31 @@ export class Store {
     const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
     const keep = opts.predicate ?? (() => true);
 
+    const match = opts.resourceVersionMatch ?? "";
+    if (match !== "" && match !== "NotOlderThan" && match !== "Exact") {
+      throw StatusError.badRequest(
+        `Unsupported resourceVersionMatch ${JSON.stringify(match)}: use NotOlderThan or Exact`,
+      );
+    }
+    if (match && !opts.resourceVersion) {
+      throw StatusError.badRequest(
+        "resourceVersionMatch is forbidden unless resourceVersion is provided",
+      );
+    }
+    if (match && opts.continue) {
+      throw StatusError.badRequest("resourceVersionMatch is forbidden when continue is provided");
+    }
     if (opts.continue) return this.#listFromStorage(prefix, opts.continue, limit, keep);
+    if (match === "Exact") {
+      if (opts.resourceVersion === "0") {
+        throw StatusError.badRequest(
+          "resourceVersionMatch=Exact is forbidden with resourceVersion=0",
+        );
+      }
+      // An exact past revision is history the cache does not hold: read it from storage.
+      const revision = parseRevision(opts.resourceVersion!);
+      return this.#listFromStorage(prefix, encodeContinue({ revision, start: "" }), limit, keep);
+    }
 
     await this.#waitForListRevision(opts.resourceVersion);
     const revision = this.#watchCache.revision;
@@ -190,7 +211,12 @@ export class Store {
       } catch (err) {
         if (err instanceof CompactedError) {
           throw StatusError.expired(
-            "The provided continue parameter is too old to display a consistent list result; start a new list without it.",
+            `The revision ${revision} of this list is compacted (a continue token or resourceVersion that is too old); start a new list without it.`,
+          );
+        }
+        if (err instanceof FutureRevisionError) {
+          throw StatusError.timeout(
+            `Too large resource version: ${revision}, current: ${this.#watchCache.revision}`,
           );
         }
         throw err;
@@ -213,7 +239,7 @@ export class Store {
   }
 
   /** Creates an object in `namespace` from a decoded body. Returns it as stored (or as it would be, for dry runs). */
-  async create(namespace: string, obj: KubeObject, opts: WriteOptions): Promise<KubeObject> {
+  async create(namespace: string, obj: KubeObject, opts: WriteOptions): Promise<CachedObject> {
     const def = this.def;
     const meta = obj.metadata;
     if (meta.resourceVersion) {
@@ -235,12 +261,10 @@ export class Store {
     if (errors.length) throw StatusError.invalid(def, meta.name ?? meta.generateName ?? "", errors);
     await this.#admission.validate(attrs);
 
-    if (opts.dryRun) return obj;
     const key = objectKey(def, namespace, meta.name!);
+    if (opts.dryRun) return unstored(key, obj);
     try {
-      const { revision } = await this.#backend.create(key, encode(obj));
-      obj.metadata.resourceVersion = String(revision);
-      return obj;
+      return await this.#written(key, obj, (value) => this.#backend.create(key, value));
     } catch (err) {
       if (err instanceof KeyExistsError) throw StatusError.alreadyExists(this.#qr, meta.name!);
       throw err;
@@ -257,23 +281,24 @@ export class Store {
     name: string,
     update: UpdateFunc,
     opts: WriteOptions & { subresource?: string },
-  ): Promise<KubeObject> {
+  ): Promise<CachedObject> {
     const key = objectKey(this.def, namespace, name);
     await this.#watchCache.sync();
     let current = this.#cache.get(key);
     for (let attempt = 0; ; attempt++) {
       if (!current) throw StatusError.notFound(this.#qr, name);
       const next = await this.#prepareUpdate(namespace, name, current, update, opts);
-      if (unchanged(next, current.obj)) return current.obj;
-      if (opts.dryRun) return next;
+      if (unchanged(next, current.obj)) return current;
+      if (opts.dryRun) return unstored(key, next);
       try {
         if (this.#finalized(next)) {
           await this.#backend.delete(key, current.revision);
-          return next;
+          return unstored(key, next);
         }
-        const { revision } = await this.#backend.update(key, encode(next), current.revision);
-        next.metadata.resourceVersion = String(revision);
-        return next;
+        const revision = current.revision;
+        return await this.#written(key, next, (value) =>
+          this.#backend.update(key, value, revision),
+        );
       } catch (err) {
         if (err instanceof RevisionMismatchError && attempt < MAX_RETRIES) {
           current = decodeStored(err.current);
@@ -358,7 +383,7 @@ export class Store {
     name: string,
     options: DeleteOptions,
     opts: WriteOptions,
-  ): Promise<{ object: KubeObject; deleted: boolean }> {
+  ): Promise<{ object: CachedObject; deleted: boolean }> {
     const key = objectKey(this.def, namespace, name);
     await this.#watchCache.sync();
     let current = this.#cache.get(key);
@@ -371,15 +396,17 @@ export class Store {
       const pending = this.#pendingDeletion(current.obj, options);
       try {
         if (pending) {
-          if (unchanged(pending, current.obj) || opts.dryRun)
-            return { object: pending, deleted: false };
-          const { revision } = await this.#backend.update(key, encode(pending), current.revision);
-          pending.metadata.resourceVersion = String(revision);
-          return { object: pending, deleted: false };
+          if (unchanged(pending, current.obj)) return { object: current, deleted: false };
+          if (opts.dryRun) return { object: unstored(key, pending), deleted: false };
+          const revision = current.revision;
+          const object = await this.#written(key, pending, (v) =>
+            this.#backend.update(key, v, revision),
+          );
+          return { object, deleted: false };
         }
-        if (opts.dryRun) return { object: current.obj, deleted: true };
+        if (opts.dryRun) return { object: current, deleted: true };
         await this.#backend.delete(key, current.revision);
-        return { object: current.obj, deleted: true };
+        return { object: current, deleted: true };
       } catch (err) {
         if (err instanceof RevisionMismatchError && attempt < MAX_RETRIES) {
           current = decodeStored(err.current);
@@ -436,6 +463,18 @@ export class Store {
     return undefined;
   }
 
+  /** Writes `obj` with `write` and returns it as stored, with its new resourceVersion. */
+  async #written(
+    key: string,
+    obj: KubeObject,
+    write: (value: string) => Promise<{ revision: number }>,
+  ): Promise<CachedObject> {
+    const value = encodeObject(obj);
+    const { revision } = await write(value);
+    obj.metadata.resourceVersion = String(revision);
+    return new CachedObject(key, withResourceVersion(value, revision), revision, obj);
+  }
+
   #attrs(
     operation: AdmissionAttributes["operation"],
     namespace: string,
@@ -460,10 +499,9 @@ export class Store {
   }
 }
 
-/** The form objects are stored in: JSON without resourceVersion, which storage supplies on read. */
-export function encode(obj: KubeObject): string {
-  const { resourceVersion: _rv, ...meta } = obj.metadata;
-  return JSON.stringify({ ...obj, metadata: meta });
+/** An object that was not stored (a dry run), in the form the handlers answer with. */
+function unstored(key: string, obj: KubeObject): CachedObject {
+  return new CachedObject(key, JSON.stringify(obj), 0, obj);
 }
 
 function unchanged(next: KubeObject, current: KubeObject): boolean {

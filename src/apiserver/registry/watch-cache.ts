@@ -5,17 +5,11 @@
  *
  * Objects in the cache are shared and must never be mutated; callers copy before changing anything.
  */
-import type { KubeObject } from "../../api/meta/types.js";
 import type { Backend, KeyValue, Watch, WatchEvent } from "../../storage/backend.js";
+import { CachedObject, withResourceVersion } from "./codec.js";
 import { REGISTRY_ROOT } from "./keys.js";
 
-/** One object as cached: parsed, and serialised once with its resourceVersion for every reader. */
-export interface CachedObject {
-  key: string;
-  obj: KubeObject;
-  json: string;
-  revision: number;
-}
+export { CachedObject };
 
 export type EventType = "ADDED" | "MODIFIED" | "DELETED";
 
@@ -154,9 +148,7 @@ function lowerBound(keys: string[], key: string): number {
 
 /** Decodes a stored value into a cached object carrying `revision` as its resourceVersion. */
 export function decodeStored(kv: KeyValue, revision = kv.modRevision): CachedObject {
-  const obj = JSON.parse(kv.value) as KubeObject;
-  obj.metadata.resourceVersion = String(revision);
-  return { key: kv.key, obj, json: JSON.stringify(obj), revision };
+  return new CachedObject(kv.key, withResourceVersion(kv.value, revision), revision);
 }
 
 /** The watch cache of the whole registry: one ResourceCache per resource prefix. */
@@ -265,11 +257,8 @@ function toCacheEvent(cache: ResourceCache, e: WatchEvent, revision: number): Ca
   const prev = cache.get(e.kv.key);
   if (e.type === "delete") {
     const last = prev ?? decodeStored(e.prevKv ?? e.kv);
-    const obj = {
-      ...last.obj,
-      metadata: { ...last.obj.metadata, resourceVersion: String(revision) },
-    };
-    const object = { key: e.kv.key, obj, json: JSON.stringify(obj), revision };
+    // A delete event carries the deleted value, at the deletion's revision.
+    const object = decodeStored(e.kv, revision);
     return { type: "DELETED", object, prev: last, revision };
   }
   const object = decodeStored(e.kv);

@@ -1,0 +1,183 @@
+/**
+ * End-to-end: the `kates` command itself. `up` starts a cluster in the background that kubectl can use
+ * through the merged kubeconfig, `down` stops it, state survives a restart and a kill -9 of the server.
+ */
+import assert from "node:assert/strict";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { api, runKubectl } from "../harness.js";
+
+const KATES = fileURLToPath(new URL("../../../bin/kates", import.meta.url));
+
+function kates(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      KATES,
+      args,
+      { env: { ...process.env, ...env }, timeout: 120_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err.code as number) ?? 1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe("kates up, down and version", () => {
+  let dir: string;
+  let env: Record<string, string>;
+  let listen: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), "kates-cli-"));
+    listen = `127.0.0.1:${await freePort()}`;
+    env = {
+      KUBECONFIG: join(dir, "user-kubeconfig"),
+      KATES_DATA_DIR: join(dir, "data"),
+      KATES_LISTEN: listen,
+    };
+  });
+  after(async () => {
+    await kates(["down"], env);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("version prints Kates' version and the Kubernetes API version", async () => {
+    const r = await kates(["version"], env);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^Kates \d+\.\d+\.\d+ \(Kubernetes API v1\.33\)$/m);
+  });
+
+  it("an unknown flag is a usage error with exit code 2", async () => {
+    const r = await kates(["up", "--nodes-please", "3"], env);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /Unknown flag --nodes-please/);
+  });
+
+  it("up starts a cluster that kubectl reaches through the merged context", async () => {
+    const r = await kates(["up"], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`Kates is running at http://${listen}`));
+    const config = readFileSync(env["KUBECONFIG"]!, "utf8");
+    assert.match(config, /current-context: kates/);
+    const ns = await runKubectl("kubectl", ["get", "namespaces", "-o", "name"], {
+      env: { KUBECONFIG: env["KUBECONFIG"]! },
+    });
+    assert.equal(ns.code, 0, ns.stderr);
+    assert.match(ns.stdout, /namespace\/kube-system/);
+    const again = await kates(["up"], env);
+    assert.match(again.stdout, /already running/);
+  });
+
+  it("state survives down and up", async () => {
+    const cm = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "kept" },
+      data: { k: "v" },
+    };
+    const created = await api(`http://${listen}`, "/api/v1/namespaces/default/configmaps", {
+      method: "POST",
+      body: JSON.stringify(cm),
+    });
+    assert.equal(created.status, 201);
+    const down = await kates(["down"], env);
+    assert.equal(down.code, 0);
+    await assert.rejects(fetch(`http://${listen}/healthz`));
+    assert.equal((await kates(["up"], env)).code, 0);
+    const read = await api(`http://${listen}`, "/api/v1/namespaces/default/configmaps/kept");
+    assert.equal(read.status, 200);
+    assert.equal(read.body.data.k, "v");
+    assert.equal(read.body.metadata.resourceVersion, created.body.metadata.resourceVersion);
+  });
+});
+
+describe("kates server after kill -9", () => {
+  it("keeps every acknowledged write", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kates-kill-"));
+    const port = await freePort();
+    const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
+    const start = async () => {
+      const child = spawn(
+        process.execPath,
+        [
+          main,
+          "server",
+          "--data-dir",
+          dir,
+          "--listen",
+          `127.0.0.1:${port}`,
+          "--log-level",
+          "error",
+        ],
+        { stdio: "ignore" },
+      );
+      for (let i = 0; i < 200; i++) {
+        try {
+          if ((await fetch(`http://127.0.0.1:${port}/readyz`)).ok) return child;
+        } catch {
+          // Not listening yet.
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("server did not start");
+    };
+    try {
+      const server = await start();
+      const acknowledged: string[] = [];
+      let stop = false;
+      const writers = Array.from({ length: 8 }, async (_, w) => {
+        for (let i = 0; !stop; i++) {
+          const name = `w${w}-${i}`;
+          try {
+            const r = await api(
+              `http://127.0.0.1:${port}`,
+              "/api/v1/namespaces/default/configmaps",
+              {
+                method: "POST",
+                body: JSON.stringify({ apiVersion: "v1", kind: "ConfigMap", metadata: { name } }),
+              },
+            );
+            if (r.status === 201) acknowledged.push(name);
+          } catch {
+            return; // the server is gone
+          }
+        }
+      });
+      await new Promise((r) => setTimeout(r, 1500));
+      server.kill("SIGKILL");
+      stop = true;
+      await Promise.all(writers);
+      assert.ok(acknowledged.length > 50, `only ${acknowledged.length} writes before the kill`);
+
+      const again = await start();
+      try {
+        const list = await api(`http://127.0.0.1:${port}`, "/api/v1/namespaces/default/configmaps");
+        const names = new Set(list.body.items.map((cm: any) => cm.metadata.name));
+        const lost = acknowledged.filter((n) => !names.has(n));
+        assert.deepEqual(lost, [], "acknowledged writes lost after kill -9");
+      } finally {
+        again.kill("SIGTERM");
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
