@@ -7,7 +7,7 @@ import { age } from "../../columns.js";
 import type { FieldError } from "../../errors.js";
 import type { KubeObject } from "../../meta/types.js";
 import { objectFields } from "../../meta/v1.js";
-import { defineResource } from "../../resource.js";
+import { defineResource, type TableColumn } from "../../resource.js";
 import { defineType, f, int32, microTime, string, time } from "../../schema.js";
 import {
   check,
@@ -170,6 +170,84 @@ export function eventCount(event: Event): number {
   return event.count || 1;
 }
 
+/**
+ * kubectl's event table. It does not start with the name: that comes last, and only with -o wide; a column
+ * of format "name" tells the table builder not to add its own NAME column first.
+ */
+export const eventColumns: TableColumn<Event>[] = [
+  {
+    name: "Last Seen",
+    type: "string",
+    description: "When the event was last seen.",
+    priority: 0,
+    cell: lastSeen,
+  },
+  {
+    name: "Type",
+    type: "string",
+    description: "Normal or Warning.",
+    priority: 0,
+    cell: (e) => e.type ?? "",
+  },
+  {
+    name: "Reason",
+    type: "string",
+    description: "Why the event happened.",
+    priority: 0,
+    cell: (e) => e.reason ?? "",
+  },
+  {
+    name: "Object",
+    type: "string",
+    description: "The object the event is about.",
+    priority: 0,
+    cell: eventObject,
+  },
+  {
+    name: "Subobject",
+    type: "string",
+    description: "The part of the object the event is about.",
+    priority: 1,
+    cell: (e) => e.involvedObject?.fieldPath ?? "",
+  },
+  {
+    name: "Source",
+    type: "string",
+    description: "Who reported the event.",
+    priority: 1,
+    cell: eventSource,
+  },
+  {
+    name: "Message",
+    type: "string",
+    description: "What happened.",
+    priority: 0,
+    cell: (e) => (e.message ?? "").trim(),
+  },
+  {
+    name: "First Seen",
+    type: "string",
+    description: "When the event was first seen.",
+    priority: 1,
+    cell: firstSeen,
+  },
+  {
+    name: "Count",
+    type: "string",
+    description: "How many times it happened.",
+    priority: 1,
+    cell: eventCount,
+  },
+  {
+    name: "Name",
+    type: "string",
+    format: "name",
+    description: "Name of the event.",
+    priority: 1,
+    cell: (e) => e.metadata.name ?? "",
+  },
+];
+
 export const events = defineResource<Event>({
   group: "",
   version: "v1",
@@ -179,81 +257,7 @@ export const events = defineResource<Event>({
   shortNames: ["ev"],
   namespaced: true,
   schema: `${CORE}.Event`,
-  // Upstream's event table does not start with the name: it comes last, and only with -o wide. A column
-  // of format "name" tells the table builder not to add its own NAME column first.
-  columns: [
-    {
-      name: "Last Seen",
-      type: "string",
-      description: "When the event was last seen.",
-      priority: 0,
-      cell: lastSeen,
-    },
-    {
-      name: "Type",
-      type: "string",
-      description: "Normal or Warning.",
-      priority: 0,
-      cell: (e) => e.type ?? "",
-    },
-    {
-      name: "Reason",
-      type: "string",
-      description: "Why the event happened.",
-      priority: 0,
-      cell: (e) => e.reason ?? "",
-    },
-    {
-      name: "Object",
-      type: "string",
-      description: "The object the event is about.",
-      priority: 0,
-      cell: eventObject,
-    },
-    {
-      name: "Subobject",
-      type: "string",
-      description: "The part of the object the event is about.",
-      priority: 1,
-      cell: (e) => e.involvedObject?.fieldPath ?? "",
-    },
-    {
-      name: "Source",
-      type: "string",
-      description: "Who reported the event.",
-      priority: 1,
-      cell: eventSource,
-    },
-    {
-      name: "Message",
-      type: "string",
-      description: "What happened.",
-      priority: 0,
-      cell: (e) => (e.message ?? "").trim(),
-    },
-    {
-      name: "First Seen",
-      type: "string",
-      description: "When the event was first seen.",
-      priority: 1,
-      cell: firstSeen,
-    },
-    {
-      name: "Count",
-      type: "string",
-      description: "How many times it happened.",
-      priority: 1,
-      cell: eventCount,
-    },
-    {
-      name: "Name",
-      type: "string",
-      format: "name",
-      description: "Name of the event.",
-      priority: 1,
-      cell: (e) => e.metadata.name ?? "",
-    },
-  ],
+  columns: eventColumns,
   fieldSelectors: {
     "involvedObject.kind": (e) => e.involvedObject?.kind ?? "",
     "involvedObject.namespace": (e) => e.involvedObject?.namespace ?? "",

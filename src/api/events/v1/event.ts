@@ -5,10 +5,12 @@
  * new-style event (eventTime, reporting controller and instance, action), and may not set the
  * deprecated ones.
  */
-import { age } from "../../columns.js";
 // Importing core/v1 Event also defines the EventSource and ObjectReference types this schema names.
-import "../../core/v1/event.js";
-import type { Event as CoreEvent, EventObjectReference } from "../../core/v1/event.js";
+import {
+  eventColumns,
+  type Event as CoreEvent,
+  type EventObjectReference,
+} from "../../core/v1/event.js";
 import { sameValue } from "../../core/v1/same-value.js";
 import type { FieldError } from "../../errors.js";
 import type { KubeObject } from "../../meta/types.js";
@@ -249,26 +251,6 @@ function validateEventUpdate(event: Event, old: Event): FieldError[] {
     .map(([name, value]) => immutable(root(name), value ?? null));
 }
 
-function firstSeen(e: Event, now: Date): string {
-  return e.deprecatedFirstTimestamp ? age(e.deprecatedFirstTimestamp, now) : age(e.eventTime, now);
-}
-
-function lastSeen(e: Event, now: Date): string {
-  if (e.series) return age(e.series.lastObservedTime, now);
-  return e.deprecatedLastTimestamp ? age(e.deprecatedLastTimestamp, now) : firstSeen(e, now);
-}
-
-function source(e: Event): string {
-  const component = e.deprecatedSource?.component || e.reportingController || "";
-  const host = e.deprecatedSource?.host || e.reportingInstance || "";
-  return host ? `${component}, ${host}` : component;
-}
-
-function object(e: Event): string {
-  const kind = (e.regarding?.kind ?? "").toLowerCase();
-  return e.regarding?.name ? `${kind}/${e.regarding.name}` : kind;
-}
-
 /** The resource definition of events.k8s.io/v1 Event. */
 export const eventsV1Events = defineResource<Event>({
   group: "events.k8s.io",
@@ -279,81 +261,11 @@ export const eventsV1Events = defineResource<Event>({
   shortNames: ["ev"],
   namespaced: true,
   schema: `${EVENTS}.Event`,
-  // The same table as core/v1 events: the name comes last and only with -o wide. A column of format
-  // "name" tells the table builder not to add its own NAME column first.
-  columns: [
-    {
-      name: "Last Seen",
-      type: "string",
-      description: "When the event was last seen.",
-      priority: 0,
-      cell: lastSeen,
-    },
-    {
-      name: "Type",
-      type: "string",
-      description: "Normal or Warning.",
-      priority: 0,
-      cell: (e) => e.type ?? "",
-    },
-    {
-      name: "Reason",
-      type: "string",
-      description: "Why the event happened.",
-      priority: 0,
-      cell: (e) => e.reason ?? "",
-    },
-    {
-      name: "Object",
-      type: "string",
-      description: "The object the event is about.",
-      priority: 0,
-      cell: object,
-    },
-    {
-      name: "Subobject",
-      type: "string",
-      description: "The part of the object the event is about.",
-      priority: 1,
-      cell: (e) => e.regarding?.fieldPath ?? "",
-    },
-    {
-      name: "Source",
-      type: "string",
-      description: "Who reported the event.",
-      priority: 1,
-      cell: source,
-    },
-    {
-      name: "Message",
-      type: "string",
-      description: "What happened.",
-      priority: 0,
-      cell: (e) => (e.note ?? "").trim(),
-    },
-    {
-      name: "First Seen",
-      type: "string",
-      description: "When the event was first seen.",
-      priority: 1,
-      cell: firstSeen,
-    },
-    {
-      name: "Count",
-      type: "string",
-      description: "How many times it happened.",
-      priority: 1,
-      cell: (e) => (e.series ? (e.series.count ?? 0) : e.deprecatedCount || 1),
-    },
-    {
-      name: "Name",
-      type: "string",
-      format: "name",
-      description: "Name of the event.",
-      priority: 1,
-      cell: (e) => e.metadata.name ?? "",
-    },
-  ],
+  // The same table as core/v1 events, read through the core view of the event.
+  columns: eventColumns.map((c) => ({
+    ...c,
+    cell: (e: Event, now: Date) => c.cell(toCoreEvent(e), now),
+  })),
   fieldSelectors: {
     "regarding.kind": (e) => e.regarding?.kind ?? "",
     "regarding.namespace": (e) => e.regarding?.namespace ?? "",
