@@ -24,7 +24,7 @@ export interface OpenBackendOptions {
   type: BackendType | (string & {});
   /** For sqlite: the folder of `state.db`, created if missing. */
   dataDir?: string;
-  /** Where background failures (compaction) are reported. */
+  /** Where background failures (compaction, the death of SQLite's worker thread) are reported. */
   logger?: Logger;
   /** Periodic compaction; by default every 60 s, keeping 5 minutes and at least 1,000 revisions. */
   compaction?: CompactionOptions;
@@ -42,7 +42,9 @@ export const SQLITE_FILE = "state.db";
 export async function openBackend(opts: OpenBackendOptions): Promise<Backend> {
   const { logger } = opts;
   const onBackgroundError = (err: unknown): void => {
-    logger?.error("Storage compaction failed", { error: err instanceof Error ? err : String(err) });
+    logger?.error("Storage failed in the background", {
+      error: err instanceof Error ? err : String(err),
+    });
   };
   const common = {
     onBackgroundError,

@@ -8,17 +8,20 @@
 import type { Watch, WatchEvent, WatchOptions } from "./backend.js";
 import { CompactedError } from "./backend.js";
 
+/** One slice of a backend's log: every change under the prefix up to revision `readTo`. */
+export interface ChangeSlice {
+  events: WatchEvent[];
+  readTo: number;
+}
+
 /** Where replayed changes come from: a backend's log. */
 export interface ChangeSource {
   /**
    * Changes under `prefix` with revisions in (after, upTo], in revision order. May stop early to bound the
-   * work of one call; `readTo` says how far it read (all changes up to it are in `events`).
+   * work of one call; `readTo` says how far it read. A backend whose log lives elsewhere (another
+   * thread) answers with a promise; live changes are held back meanwhile as during any replay.
    */
-  readChanges(
-    prefix: string,
-    after: number,
-    upTo: number,
-  ): { events: WatchEvent[]; readTo: number };
+  readChanges(prefix: string, after: number, upTo: number): ChangeSlice | Promise<ChangeSlice>;
 }
 
 interface Watcher {
@@ -99,13 +102,26 @@ export class WatchHub {
   #replayStep(w: Watcher): void {
     if (w.stopped || w.replayTo === undefined) return;
 
-    let slice: { events: WatchEvent[]; readTo: number };
+    let slice: ChangeSlice | Promise<ChangeSlice>;
     try {
       slice = this.#source.readChanges(w.prefix, w.position, w.replayTo);
     } catch (err) {
-      this.#fail(w, err instanceof Error ? err : new Error(String(err)));
+      this.#fail(w, toError(err));
       return;
     }
+    if (slice instanceof Promise) {
+      slice.then(
+        (s) => this.#replayed(w, s),
+        (err: unknown) => this.#fail(w, toError(err)),
+      );
+    } else {
+      this.#replayed(w, slice);
+    }
+  }
+
+  /** Delivers one replayed slice, then reads the next or switches the watcher to live changes. */
+  #replayed(w: Watcher, slice: ChangeSlice): void {
+    if (w.stopped || w.replayTo === undefined) return;
     this.#deliver(w, slice.events);
     if (w.stopped) return;
     w.position = Math.max(w.position, slice.readTo);
@@ -131,7 +147,7 @@ export class WatchHub {
       w.opts.onEvents(fresh);
     } catch (err) {
       // A throwing consumer would otherwise break the commit path; its watch ends instead.
-      this.#fail(w, err instanceof Error ? err : new Error(String(err)));
+      this.#fail(w, toError(err));
     }
   }
 
@@ -146,4 +162,8 @@ export class WatchHub {
       // The watch is already over; an error from its error handler has nowhere left to go.
     }
   }
+}
+
+function toError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }

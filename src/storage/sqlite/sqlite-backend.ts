@@ -1,12 +1,13 @@
 /**
- * The default Backend: one SQLite file (see schema.ts for its tables). Writes are group-committed: every
- * write requested during one turn of the event loop is decided and applied in request order inside one
- * transaction, which is committed (and, with `synchronous = FULL`, synced) before any of their promises
- * resolve or any watcher hears of them. Reads run directly against the connection; better-sqlite3 is
- * synchronous, so a read never sees a half-applied batch.
+ * The default Backend: one SQLite file (see schema.ts for its tables), owned by a worker thread
+ * (sqlite-worker.ts) so that no statement, and above all no commit's fsync, runs on the main thread.
+ * Writes are group-committed: the main thread queues them while the worker commits the previous batch,
+ * and sends them all as the next batch when that commit is reported. Only then (and so, with
+ * `synchronous = FULL`, only once they are synced) do their promises resolve and watchers hear of them.
+ * Reads go to the worker too, which answers them in order with commits, from the state every reported
+ * commit has left, so a read sees every acknowledged write.
  */
 
-import type Database from "better-sqlite3";
 import type {
   Backend,
   KeyValue,
@@ -29,9 +30,9 @@ import { checkKey, checkPrefix, checkRevision, checkStartKey, keyRange } from ".
 import { WatchHub } from "../watch-hub.js";
 import type { WriteReply, WriteRequest } from "../write.js";
 import { checkWriteRequest, planWrite, replyFor } from "../write.js";
+import type { WriteOutcome } from "./protocol.js";
 import type { SyncMode } from "./schema.js";
-import { openDatabase } from "./schema.js";
-import { Statements } from "./statements.js";
+import { WorkerClient } from "./worker-client.js";
 
 /** Settings of a SqliteBackend. */
 export interface SqliteBackendOptions {
@@ -41,7 +42,10 @@ export interface SqliteBackendOptions {
   sync?: SyncMode;
   /** Periodic compaction; by default every 60 s, keeping 5 minutes and at least 1,000 revisions. */
   compaction?: CompactionOptions;
-  /** Receives errors of background compaction, which has no caller to throw to. */
+  /**
+   * Receives errors that have no caller to throw to: a failed background compaction, and the death of
+   * the worker thread (after which every call fails with that StorageError).
+   */
   onBackgroundError?: (err: unknown) => void;
 }
 
@@ -51,25 +55,33 @@ interface PendingWrite {
   reject: (err: unknown) => void;
 }
 
-// A watch replay reads at most this many revisions per turn of the event loop.
+// A watch replay reads at most this many revisions per request to the worker.
 const REPLAY_SLICE = 1000;
-// Compaction deletes the history of at most this many revisions per transaction, so writes keep flowing.
-const COMPACT_SLICE = 2000;
 
 /** A Backend on a SQLite file in WAL mode, with group commit, watch replay and periodic compaction. */
 export class SqliteBackend implements Backend {
-  readonly #path: string;
-  readonly #db: Database.Database;
-  readonly #stmts: Statements;
-  readonly #commitBatch: (batch: PendingWrite[], outcomes: (WatchEvent | StorageError)[]) => void;
+  readonly #worker: WorkerClient;
   readonly #hub: WatchHub;
   readonly #timer: CompactionTimer;
+  readonly #onBackgroundError: (err: unknown) => void;
+  /** Writes waiting for the next batch. */
   #queue: PendingWrite[] = [];
-  /** The revision of the last committed write. */
+  /** Whether a batch is with the worker; the next one waits for its reply. */
+  #committing = false;
+  /** Called once no write is queued or committing (close() waits for that). */
+  #drained: (() => void)[] = [];
+  /** The revision of the last write the worker reported committed. */
   #revision: number;
   #compacted: number;
   #closed = false;
+  #closing: Promise<void> | undefined;
+  /** Why the worker thread died, if it did. */
+  #failure: StorageError | undefined;
 
+  /**
+   * Opens (creating if needed) the file at `opts.path`. Blocks until the worker thread has opened it,
+   * and throws its StorageError if it cannot (another process holds the file, or it is no database).
+   */
   constructor(opts: SqliteBackendOptions) {
     const compaction = checkCompactionOptions(opts.compaction ?? {});
     const sync = opts.sync ?? "full";
@@ -77,13 +89,11 @@ export class SqliteBackend implements Backend {
       throw new RangeError(`Cannot use sync mode ${String(sync)}: expected full or normal`);
     }
 
-    this.#path = opts.path;
-    const { db, state } = openDatabase(opts.path, sync);
-    this.#db = db;
-    this.#stmts = new Statements(db);
+    this.#onBackgroundError = opts.onBackgroundError ?? (() => {});
+    const { client, state } = WorkerClient.open(opts.path, sync, (err) => this.#fail(err));
+    this.#worker = client;
     this.#revision = state.revision;
     this.#compacted = state.compacted;
-    this.#commitBatch = db.transaction((batch, outcomes) => this.#applyBatch(batch, outcomes));
     this.#hub = new WatchHub({ readChanges: (p, a, u) => this.#readChanges(p, a, u) });
     this.#timer = new CompactionTimer(
       compaction,
@@ -92,14 +102,14 @@ export class SqliteBackend implements Backend {
         compactedNow: () => this.#compacted,
         compact: (revision) => this.compact(revision),
       },
-      opts.onBackgroundError ?? (() => {}),
+      this.#onBackgroundError,
     );
   }
 
   async get(key: string): Promise<KeyValue | undefined> {
     this.#checkOpen();
     checkKey(key);
-    return this.#stmts.current(key);
+    return this.#worker.call({ op: "get", key });
   }
 
   async list(prefix: string, opts: ListOptions = {}): Promise<ListResult> {
@@ -111,22 +121,15 @@ export class SqliteBackend implements Backend {
     checkRevision(limit, "limit");
     const { from, to } = keyRange(prefix, opts.startKey);
 
-    // One row past the limit tells whether there is more.
-    const sqlLimit = limit > 0 ? limit + 1 : -1;
-    const items =
-      revision === this.#revision
-        ? this.#stmts.listCurrent(from, to, sqlLimit)
-        : this.#stmts.listAt(from, to, revision, sqlLimit);
-    const more = limit > 0 && items.length > limit;
-    if (more) items.pop();
-    return { items, revision, more };
+    // 0 reads at the worker's current revision: this one, once the replies before this one are in.
+    return this.#worker.call({ op: "list", from, to, revision, limit });
   }
 
   async count(prefix: string): Promise<number> {
     this.#checkOpen();
     checkPrefix(prefix);
     const { from, to } = keyRange(prefix);
-    return this.#stmts.count(from, to);
+    return this.#worker.call({ op: "count", from, to });
   }
 
   create(key: string, value: string): Promise<WriteResult> {
@@ -166,8 +169,8 @@ export class SqliteBackend implements Backend {
   }
 
   /**
-   * Compacts in slices of COMPACT_SLICE revisions, each its own transaction that also records the new
-   * compacted revision, yielding to other work between slices.
+   * Compacts one slice of revisions per request, each its own transaction in the worker that also records
+   * the new compacted revision; write batches go between the slices.
    */
   async compact(revision: number): Promise<void> {
     this.#checkOpen();
@@ -176,92 +179,120 @@ export class SqliteBackend implements Backend {
 
     while (this.#compacted < revision) {
       this.#checkOpen();
-      const after = this.#compacted;
-      const upTo = Math.min(revision, after + COMPACT_SLICE);
-      this.#db.transaction(() => this.#stmts.compactRange(after, upTo))();
+      const upTo = await this.#worker.call({ op: "compact", revision });
+      if (upTo <= this.#compacted) continue;
       this.#compacted = upTo;
       this.#hub.compacted(upTo);
-      if (upTo < revision) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
-  /** Commits queued writes, ends every watch, stops compaction and closes the file. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#flush();
+  /** Commits queued writes, ends every watch, stops compaction, closes the file and ends the worker. */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutDown();
+    return this.#closing;
+  }
+
+  /** Ends the worker thread abruptly, as a crash of it would: for tests of what pending work sees. */
+  async crashWorkerForTest(): Promise<void> {
+    await this.#worker.kill();
+  }
+
+  async #shutDown(): Promise<void> {
     this.#closed = true;
     this.#timer.stop();
+    if (!this.#failure) {
+      this.#sendBatch();
+      await new Promise<void>((resolve) => this.#whenDrained(resolve));
+    }
     this.#hub.closeAll(new BackendClosedError());
-    this.#db.close();
+    await this.#worker.close();
   }
 
   async #enqueue(req: WriteRequest): Promise<WriteReply> {
     this.#checkOpen();
     checkWriteRequest(req);
     return new Promise((resolve, reject) => {
-      // The first write of a turn schedules the commit; later ones in the same turn join its batch.
-      if (this.#queue.length === 0) setImmediate(() => this.#flush());
+      // The first write while the worker is idle sends a batch at the end of this turn, so the writes of
+      // the turn share it; while a batch commits, writes wait for its reply.
+      if (this.#queue.length === 0 && !this.#committing) setImmediate(() => this.#sendBatch());
       this.#queue.push({ req, resolve, reject });
     });
   }
 
-  #flush(): void {
+  #sendBatch(): void {
+    if (this.#committing || this.#queue.length === 0 || this.#failure) return;
     const batch = this.#queue;
-    if (batch.length === 0 || this.#closed) return;
     this.#queue = [];
+    this.#committing = true;
+    this.#worker.call({ op: "commit", writes: batch.map((p) => p.req) }, true).then(
+      (outcomes) => this.#committed(batch, outcomes),
+      (err: unknown) => this.#rejected(batch, err),
+    );
+  }
 
-    const before = this.#revision;
-    const outcomes: (WatchEvent | StorageError)[] = [];
-    try {
-      this.#commitBatch(batch, outcomes);
-    } catch (err) {
-      // The transaction rolled back as a whole; none of its revisions were handed out.
-      this.#revision = before;
-      const failure = new StorageError(
-        `Cannot commit ${batch.length} writes to ${this.#path}: ${err instanceof Error ? err.message : String(err)}`,
-        { cause: err },
-      );
-      for (const p of batch) p.reject(failure);
-      return;
-    }
+  #committed(batch: PendingWrite[], outcomes: WriteOutcome[]): void {
+    // The next batch goes first, so the worker commits it while this one's callers run.
+    this.#committing = false;
+    this.#sendBatch();
 
-    const events = outcomes.filter((o): o is WatchEvent => !(o instanceof StorageError));
+    const results = batch.map((p, i) => rebuildOutcome(p.req, outcomes[i]));
+    const events = results.filter((r): r is WatchEvent => !(r instanceof StorageError));
+    const last = events[events.length - 1];
+    if (last) this.#revision = last.kv.modRevision;
+
     this.#hub.publish(events);
     batch.forEach((p, i) => {
-      const outcome = outcomes[i] as WatchEvent | StorageError;
-      if (outcome instanceof StorageError) p.reject(outcome);
-      else p.resolve(replyFor(outcome));
+      const result = results[i] as WatchEvent | StorageError;
+      if (result instanceof StorageError) p.reject(result);
+      else p.resolve(replyFor(result));
     });
+    this.#checkDrained();
   }
 
-  /** Runs inside the batch transaction; a write whose precondition fails is recorded, not thrown. */
-  #applyBatch(batch: PendingWrite[], outcomes: (WatchEvent | StorageError)[]): void {
-    for (const { req } of batch) {
-      let event: WatchEvent;
-      try {
-        event = planWrite(req, this.#stmts.current(req.key), this.#revision + 1);
-      } catch (err) {
-        if (!(err instanceof StorageError)) throw err;
-        outcomes.push(err);
-        continue;
-      }
-      this.#stmts.append(event);
-      this.#revision = event.kv.modRevision;
-      outcomes.push(event);
-    }
+  /** The whole batch failed: the transaction rolled back, so none of its revisions were handed out. */
+  #rejected(batch: PendingWrite[], err: unknown): void {
+    this.#committing = false;
+    for (const p of batch) p.reject(err);
+    this.#sendBatch();
+    this.#checkDrained();
   }
 
-  #readChanges(prefix: string, after: number, upTo: number) {
+  /** The worker thread died: fails everything waiting, every watch, and every later call. */
+  #fail(err: StorageError): void {
+    this.#failure = err;
+    this.#timer.stop();
+    const queued = this.#queue;
+    this.#queue = [];
+    for (const p of queued) p.reject(err);
+    this.#hub.closeAll(err);
+    this.#checkDrained();
+    this.#onBackgroundError(err);
+  }
+
+  #whenDrained(resolve: () => void): void {
+    this.#drained.push(resolve);
+    this.#checkDrained();
+  }
+
+  #checkDrained(): void {
+    if (this.#committing || this.#queue.length > 0) return;
+    const waiting = this.#drained;
+    this.#drained = [];
+    for (const resolve of waiting) resolve();
+  }
+
+  async #readChanges(prefix: string, after: number, upTo: number) {
     this.#checkOpen();
     if (after < this.#compacted) throw new CompactedError(after, this.#compacted);
     const readTo = Math.min(upTo, after + REPLAY_SLICE);
     const { from, to } = keyRange(prefix);
-    return { events: this.#stmts.changes(after, readTo, from, to), readTo };
+    const events = await this.#worker.call({ op: "changes", after, upTo: readTo, from, to });
+    return { events, readTo };
   }
 
-  /** The revision a read at `requested` is served at, after checking it is still kept. */
+  /** The revision a read at `requested` is served at (0 for the current one), after checking it is kept. */
   #readRevision(requested: number | undefined): number {
-    if (requested === undefined || requested === 0) return this.#revision;
+    if (requested === undefined || requested === 0) return 0;
     checkRevision(requested, "list revision");
     if (requested < this.#compacted) throw new CompactedError(requested, this.#compacted);
     if (requested > this.#revision) throw new FutureRevisionError(requested, this.#revision);
@@ -270,5 +301,28 @@ export class SqliteBackend implements Backend {
 
   #checkOpen(): void {
     if (this.#closed) throw new BackendClosedError();
+    if (this.#failure) throw this.#failure;
   }
+}
+
+/**
+ * The change (or the error) the worker's decision on `req` made, rebuilt from the key's value before it
+ * and its revision: planWrite is pure, so it decides here exactly as it did in the worker.
+ */
+function rebuildOutcome(
+  req: WriteRequest,
+  outcome: WriteOutcome | undefined,
+): WatchEvent | StorageError {
+  const [revision, current] = outcome ?? [0, undefined];
+  let event: WatchEvent;
+  try {
+    event = planWrite(req, current, revision);
+  } catch (err) {
+    if (err instanceof StorageError) return err;
+    throw err;
+  }
+  // A write that failed in the worker but would succeed here means the two disagree.
+  return revision > 0
+    ? event
+    : new StorageError(`Cannot tell the outcome of the write to ${req.key}`);
 }
