@@ -4,7 +4,7 @@
  * latency, the time and memory to list 10,000 pods, watch delivery delay to 100 watchers, and idle memory.
  * Figures only; nothing here asserts a time. Run with `npm run bench` (after `npm run build`).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { fork, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { createServer } from "node:net";
@@ -109,6 +109,26 @@ async function benchCreates(
     if (r.status !== 201) throw new Error(`Create failed: ${r.status} ${r.body}`);
   });
   return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+/** The same creates against a bare Node HTTP server that only parses and echoes them: the ceiling. */
+async function benchBaseline(): Promise<number> {
+  const port = await freePort();
+  const child = fork(fileURLToPath(new URL("./echo-server.js", import.meta.url)), [String(port)], {
+    stdio: "inherit",
+  });
+  await new Promise((resolve) => child.once("message", resolve));
+  const client = new BenchClient(`http://127.0.0.1:${port}`, CLIENTS);
+  try {
+    const started = performance.now();
+    await runConcurrent(CREATES, CLIENTS, async (i) => {
+      await client.send("POST", "/", pod("bench-a", `pod-${i}`));
+    });
+    return (performance.now() - started) / 1000;
+  } finally {
+    client.close();
+    child.kill();
+  }
 }
 
 /** The same number of creates straight into a fresh SQLite backend in this process. */
@@ -223,8 +243,10 @@ async function main(): Promise<void> {
 
     const creates = await benchCreates(client);
     const rawSeconds = await benchRawCreates();
+    const baselineSeconds = await benchBaseline();
     const apiRate = CREATES / creates.seconds;
     const rawRate = CREATES / rawSeconds;
+    const baselineRate = CREATES / baselineSeconds;
     const gets = await benchGets(client);
     const lists = await benchList(client);
     const listRss = rssMiB(server.pid!);
@@ -234,6 +256,8 @@ async function main(): Promise<void> {
       ["creates/s through the API (16 clients)", fmt(apiRate), "target >= 3000"],
       ["creates/s straight into SQLite (16 writers)", fmt(rawRate), ""],
       ["ratio API / raw", (apiRate / rawRate).toFixed(2), ""],
+      ["requests/s of a bare Node HTTP echo server (baseline)", fmt(baselineRate), ""],
+      ["ratio API / bare HTTP", (apiRate / baselineRate).toFixed(2), ""],
       [
         "create latency p50 / p99 (ms)",
         `${fmt(quantile(creates.latencies, 0.5))} / ${fmt(quantile(creates.latencies, 0.99))}`,

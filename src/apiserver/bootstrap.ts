@@ -3,7 +3,7 @@
  * kube-node-lease, and the `kubernetes` Service in default. Created through the stores, like any client's
  * objects; existing ones are left alone, so restarts are harmless.
  */
-import { isAlreadyExists } from "../api/errors.js";
+import { isAlreadyExists, isNotFound } from "../api/errors.js";
 import type { KubeObject } from "../api/meta/types.js";
 import { ADMIN } from "./auth/authenticator.js";
 import type { Store } from "./registry/store.js";
@@ -16,15 +16,12 @@ export async function bootstrap(
   kubernetesIp: string,
   apiPort: number,
 ): Promise<void> {
-  const opts = { dryRun: false, user: ADMIN };
   for (const name of SYSTEM_NAMESPACES) {
-    await ignoreExisting(
-      stores.namespaces.create(
-        "",
-        { apiVersion: "v1", kind: "Namespace", metadata: { name } },
-        opts,
-      ),
-    );
+    await ensure(stores.namespaces, "", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name },
+    });
   }
   const kubernetes: KubeObject = {
     apiVersion: "v1",
@@ -37,12 +34,22 @@ export async function bootstrap(
       sessionAffinity: "None",
     },
   };
-  await ignoreExisting(stores.services.create("default", kubernetes, opts));
+  await ensure(stores.services, "default", kubernetes);
 }
 
-async function ignoreExisting(p: Promise<unknown>): Promise<void> {
+/**
+ * Creates `obj` unless it exists. Existence is checked first: creating it again would fail admission
+ * (the kubernetes Service's address is taken by itself) before storage could answer AlreadyExists.
+ */
+async function ensure(store: Store, namespace: string, obj: KubeObject): Promise<void> {
   try {
-    await p;
+    await store.get(namespace, obj.metadata.name ?? "");
+    return;
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
+  try {
+    await store.create(namespace, obj, { dryRun: false, user: ADMIN });
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
   }
