@@ -108,20 +108,16 @@ export class ApiServer {
     );
     const namespaces = resources.find((d) => d.group === "" && d.plural === "namespaces");
     const services = resources.find((d) => d.group === "" && d.plural === "services");
+    const namespaceCache = namespaces && this.#watchCache.resource(resourcePrefix(namespaces));
+    const serviceCache = services && this.#watchCache.resource(resourcePrefix(services));
     const allocation = new ServiceAllocation(this.#opts.serviceCidr ?? "10.96.0.0/12", () =>
-      services
-        ? [...this.#watchCache.resource(resourcePrefix(services)).range("")].map((e) => e.obj)
-        : [],
+      serviceCache ? [...serviceCache.range("")].map((e) => e.obj) : [],
     );
     const admission = new Admission(
       [allocation],
       [
         new NamespaceLifecycle((name) =>
-          namespaces
-            ? this.#watchCache
-                .resource(resourcePrefix(namespaces))
-                .get(objectKey(namespaces, "", name))?.obj
-            : undefined,
+          namespaces ? namespaceCache?.get(objectKey(namespaces, "", name))?.obj : undefined,
         ),
       ],
     );
