@@ -115,9 +115,11 @@ describe("kates server after kill -9", () => {
     const port = await freePort();
     const main = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
     const start = async () => {
+      // A V8 flag on the server's command line must not stop the storage worker thread from starting.
       const child = spawn(
         process.execPath,
         [
+          "--max-old-space-size=1024",
           main,
           "server",
           "--data-dir",

@@ -15,6 +15,7 @@ const WORKER_URL = new URL("./sqlite-worker.js", import.meta.url);
 // Starting a thread, loading the driver and waiting out a busy lock takes well under a second; a thread
 // that has not answered by then did not start at all (a broken install, say).
 const OPEN_TIMEOUT_MS = 15_000;
+const WORKER_OPTIONS = new Set(["--enable-source-maps", "--no-warnings"]);
 
 /** A request waiting for its reply, or for the message that will carry it. */
 interface Pending {
@@ -186,11 +187,8 @@ function waitForOpen(port: MessagePort, opened: Int32Array): OpenReply | undefin
  * `node --input-type=module -e ...` the thread would die before it could answer).
  */
 function workerExecArgv(): string[] {
-  const args: string[] = [];
-  for (let i = 0; i < process.execArgv.length; i++) {
-    const arg = process.execArgv[i] as string;
-    if (arg === "--input-type") i++;
-    else if (!arg.startsWith("--input-type=")) args.push(arg);
-  }
-  return args;
+  // A Worker refuses per-process options (V8 heap sizes, --input-type, ...) that the server's own command
+  // line may carry, and would then never start; V8 flags apply to the whole process anyway. Only options
+  // that change how the worker's own code behaves are passed on.
+  return process.execArgv.filter((arg) => WORKER_OPTIONS.has(arg));
 }
