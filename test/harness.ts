@@ -5,6 +5,7 @@
 import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer as createNetServer } from "node:net";
 import { dirname, join } from "node:path";
 import { ApiServer } from "../src/apiserver/server.js";
 import { kubeconfigFor, writeKubeconfig } from "../src/cli/kubeconfig.js";
@@ -137,6 +138,17 @@ export function startKubectl(
         child.kill("SIGTERM");
       }),
   };
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createNetServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 /** Polls `check` until it returns true, or fails after `timeoutMs`. */

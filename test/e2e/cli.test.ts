@@ -5,12 +5,11 @@
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { api, runKubectl } from "../harness.js";
+import { api, freePort, runKubectl } from "../harness.js";
 
 const KATES = fileURLToPath(new URL("../../../bin/kates", import.meta.url));
 
@@ -27,16 +26,6 @@ function kates(
         resolve({ code: err ? ((err.code as number) ?? 1) : 0, stdout, stderr });
       },
     );
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
   });
 }
 
