@@ -39,8 +39,12 @@ export function checkWriteParams(query: URLSearchParams): {
   return manager ? { dryRun, fieldManager: manager } : { dryRun };
 }
 
-/** A non-negative integer parameter, or undefined when absent. */
-export function intParam(query: URLSearchParams, name: string): number | undefined {
+/** An integer parameter (refused when negative unless allowed), or undefined when absent. */
+export function intParam(
+  query: URLSearchParams,
+  name: string,
+  opts: { allowNegative?: boolean } = {},
+): number | undefined {
   const text = query.get(name);
   if (text === null || text === "") return undefined;
   if (!/^-?\d+$/.test(text))
@@ -48,7 +52,9 @@ export function intParam(query: URLSearchParams, name: string): number | undefin
       `Invalid value for ${name}: ${JSON.stringify(text)} is not an integer`,
     );
   const n = Number(text);
-  if (n < 0) throw StatusError.badRequest(`Invalid value for ${name}: ${n} must not be negative`);
+  if (n < 0 && !opts.allowNegative) {
+    throw StatusError.badRequest(`Invalid value for ${name}: ${n} must not be negative`);
+  }
   return n;
 }
 
@@ -109,7 +115,8 @@ export function parseDeleteOptions(
   query: URLSearchParams,
 ): DeleteOptions {
   const options: DeleteOptions = {};
-  const grace = body?.["gracePeriodSeconds"] ?? intParamAllowNegative(query, "gracePeriodSeconds");
+  const grace =
+    body?.["gracePeriodSeconds"] ?? intParam(query, "gracePeriodSeconds", { allowNegative: true });
   if (grace !== undefined && grace !== null) {
     if (typeof grace !== "number" || !Number.isInteger(grace)) {
       throw StatusError.badRequest("gracePeriodSeconds must be an integer");
@@ -148,14 +155,4 @@ export function parseDeleteOptions(
     if (dryRun.length) options.dryRun = ["All"];
   }
   return options;
-}
-
-function intParamAllowNegative(query: URLSearchParams, name: string): number | undefined {
-  const text = query.get(name);
-  if (text === null || text === "") return undefined;
-  if (!/^-?\d+$/.test(text))
-    throw StatusError.badRequest(
-      `Invalid value for ${name}: ${JSON.stringify(text)} is not an integer`,
-    );
-  return Number(text);
 }

@@ -456,8 +456,7 @@ export class Store {
     if (meta.finalizers?.length || deferred) {
       this.def.prepareForDeletion?.(next);
       meta.deletionTimestamp ??= timestamp(now);
-      meta.deletionGracePeriodSeconds ??= 0;
-      if (meta.deletionGracePeriodSeconds !== 0) meta.deletionGracePeriodSeconds = 0;
+      meta.deletionGracePeriodSeconds = 0;
       return next;
     }
     return undefined;
