@@ -7,6 +7,8 @@
  */
 import type { Backend, KeyValue, Watch, WatchEvent } from "../../storage/backend.js";
 import { CachedObject, withResourceVersion } from "./codec.js";
+import { compareKeys } from "../../storage/keys.js";
+import { SortedKeys } from "../../storage/sorted-keys.js";
 import { REGISTRY_ROOT } from "./keys.js";
 
 export { CachedObject };
@@ -36,8 +38,8 @@ const DEFAULT_WINDOW = 10_000;
 export class ResourceCache {
   readonly prefix: string;
   readonly #items = new Map<string, CachedObject>();
-  /** Keys in ascending order, kept sorted on insert and delete, for ordered and paged lists. */
-  readonly #sortedKeys: string[] = [];
+  /** The keys in order, for ordered and paged lists. */
+  readonly #sortedKeys = new SortedKeys();
   #events: CacheEvent[] = [];
   /** Events after this revision are all in `#events`; a watch from an older revision has expired. */
   #windowStart: number;
@@ -65,9 +67,8 @@ export class ResourceCache {
 
   /** Cached objects whose keys start with `prefix` and are at least `startKey`, in key order. */
   *range(prefix: string, startKey = ""): Generator<CachedObject> {
-    const from = startKey > prefix ? startKey : prefix;
-    for (let i = lowerBound(this.#sortedKeys, from); i < this.#sortedKeys.length; i++) {
-      const key = this.#sortedKeys[i]!;
+    const from = compareKeys(startKey, prefix) > 0 ? startKey : prefix;
+    for (const key of this.#sortedKeys.range(from)) {
       if (!key.startsWith(prefix)) return;
       yield this.#items.get(key)!;
     }
@@ -95,7 +96,7 @@ export class ResourceCache {
 
   /** Loads an object during the initial fill, without an event. */
   load(entry: CachedObject): void {
-    this.#insertKey(entry.key);
+    this.#sortedKeys.insert(entry.key);
     this.#items.set(entry.key, entry);
   }
 
@@ -104,9 +105,9 @@ export class ResourceCache {
     const key = event.object.key;
     if (event.type === "DELETED") {
       this.#items.delete(key);
-      this.#removeKey(key);
+      this.#sortedKeys.delete(key);
     } else {
-      if (!this.#items.has(key)) this.#insertKey(key);
+      if (!this.#items.has(key)) this.#sortedKeys.insert(key);
       this.#items.set(key, event.object);
     }
     this.#events.push(event);
@@ -122,28 +123,6 @@ export class ResourceCache {
   progress(revision: number): void {
     for (const w of this.#watchers) w.progress?.(revision);
   }
-
-  #insertKey(key: string): void {
-    const i = lowerBound(this.#sortedKeys, key);
-    if (this.#sortedKeys[i] !== key) this.#sortedKeys.splice(i, 0, key);
-  }
-
-  #removeKey(key: string): void {
-    const i = lowerBound(this.#sortedKeys, key);
-    if (this.#sortedKeys[i] === key) this.#sortedKeys.splice(i, 1);
-  }
-}
-
-/** First index in sorted `keys` whose key is >= `key`. */
-function lowerBound(keys: string[], key: string): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Decodes a stored value into a cached object carrying `revision` as its resourceVersion. */

@@ -14,6 +14,7 @@ import type {
   WatchOptions,
   WriteResult,
 } from "../backend.js";
+import { SortedKeys } from "../sorted-keys.js";
 import { BackendClosedError, CompactedError, FutureRevisionError } from "../backend.js";
 import type { CompactionOptions } from "../compaction-planner.js";
 import { checkCompactionOptions, CompactionTimer } from "../compaction-planner.js";
@@ -24,7 +25,6 @@ import {
   checkStartKey,
   compareKeys,
   keyRange,
-  lowerBound,
 } from "../keys.js";
 import { WatchHub } from "../watch-hub.js";
 import type { WriteReply, WriteRequest } from "../write.js";
@@ -45,7 +45,7 @@ const REPLAY_SLICE = 1000;
 export class MemoryBackend implements Backend {
   readonly #values = new Map<string, KeyValue>();
   /** Every current key, sorted by compareKeys. */
-  readonly #keys: string[] = [];
+  readonly #keys = new SortedKeys();
   /** The change of revision r sits at index r - #compacted - 1. */
   #log: WatchEvent[] = [];
   #revision = 0;
@@ -85,11 +85,10 @@ export class MemoryBackend implements Backend {
     const { from, to } = keyRange(prefix, opts.startKey);
 
     const items: KeyValue[] = [];
-    const keys = revision === this.#revision ? this.#keys : this.#keysAt(revision, from, to);
+    const keys =
+      revision === this.#revision ? this.#keys.range(from, to) : this.#keysAt(revision, from, to);
     const lookup = revision === this.#revision ? this.#lookupNow : this.#lookupAt(revision);
-    for (let i = lowerBound(keys, from); i < keys.length; i++) {
-      const key = keys[i] as string;
-      if (compareKeys(key, to) >= 0) break;
+    for (const key of keys) {
       const kv = lookup(key);
       if (!kv) continue;
       if (limit > 0 && items.length === limit) return { items, revision, more: true };
@@ -102,7 +101,7 @@ export class MemoryBackend implements Backend {
     this.#checkOpen();
     checkPrefix(prefix);
     const { from, to } = keyRange(prefix);
-    return lowerBound(this.#keys, to) - lowerBound(this.#keys, from);
+    return this.#keys.rank(to) - this.#keys.rank(from);
   }
 
   create(key: string, value: string): Promise<WriteResult> {
@@ -179,10 +178,10 @@ export class MemoryBackend implements Backend {
     this.#log.push(event);
     if (event.type === "delete") {
       this.#values.delete(key);
-      this.#keys.splice(lowerBound(this.#keys, key), 1);
+      this.#keys.delete(key);
       return;
     }
-    if (!this.#values.has(key)) this.#keys.splice(lowerBound(this.#keys, key), 0, key);
+    this.#keys.insert(key);
     this.#values.set(key, event.kv);
   }
 
@@ -210,10 +209,10 @@ export class MemoryBackend implements Backend {
 
   /** Sorted keys in [from, to) that existed at `revision`, or were touched after it. */
   #keysAt(revision: number, from: string, to: string): string[] {
-    const keys = new Set(
-      this.#keys.slice(lowerBound(this.#keys, from), lowerBound(this.#keys, to)),
-    );
-    for (const e of this.#changesAfter(revision)) keys.add(e.kv.key);
+    const keys = new Set(this.#keys.range(from, to));
+    for (const e of this.#changesAfter(revision)) {
+      if (compareKeys(e.kv.key, from) >= 0 && compareKeys(e.kv.key, to) < 0) keys.add(e.kv.key);
+    }
     return [...keys].sort(compareKeys);
   }
 
