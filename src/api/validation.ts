@@ -5,31 +5,42 @@
 import type { FieldError } from "./errors.js";
 import type { KubeObject, LabelSelector, ObjectMeta } from "./meta/types.js";
 
-/** A path to a field, rendered as upstream does: `spec.containers[0].ports[1].containerPort`. */
+/**
+ * A path to a field, rendered as upstream does: `spec.containers[0].ports[1].containerPort`. Paths are
+ * built for every field checked but rendered only for the few that fail, so each one keeps its parent and
+ * its own segment and joins the text on demand.
+ */
 export class Path {
-  readonly #text: string;
+  readonly #parent: Path | undefined;
+  /** `.name`, `[i]` or `[key]`; the root's text as given. */
+  readonly #segment: string;
 
-  constructor(text = "") {
-    this.#text = text;
+  constructor(text = "", parent?: Path) {
+    this.#segment = text;
+    this.#parent = parent;
   }
 
   /** The path of a named child field. */
   child(name: string): Path {
-    return new Path(this.#text ? `${this.#text}.${name}` : name);
+    return new Path(name, this);
   }
 
   /** The path of a list element. */
   index(i: number): Path {
-    return new Path(`${this.#text}[${i}]`);
+    return new Path(`[${i}]`, this);
   }
 
   /** The path of a map entry. */
   key(k: string): Path {
-    return new Path(`${this.#text}[${k}]`);
+    return new Path(`[${k}]`, this);
   }
 
   toString(): string {
-    return this.#text;
+    const parent = this.#parent;
+    if (!parent) return this.#segment;
+    const head = parent.toString();
+    if (this.#segment.startsWith("[") || head === "") return head + this.#segment;
+    return `${head}.${this.#segment}`;
   }
 }
 

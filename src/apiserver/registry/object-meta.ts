@@ -13,9 +13,18 @@ export function generateName(prefix: string): string {
   return `${prefix.slice(0, 58)}${suffix}`;
 }
 
+let lastSecond = NaN;
+let lastStamp = "";
+
 /** An RFC 3339 timestamp with second precision, as metav1.Time serialises. */
 export function timestamp(date = new Date()): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, "Z");
+  // Writes come in bursts within one second: the text of the last second is kept.
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastStamp = date.toISOString().replace(/\.\d{3}Z$/, "Z");
+    lastSecond = second;
+  }
+  return lastStamp;
 }
 
 /** Sets the fields the server owns on a new object. */
