@@ -48,6 +48,11 @@ export interface Field {
   readonly required?: boolean;
   /** `merge,retainKeys` for union structs such as a Deployment's strategy (`x-kubernetes-patch-strategy`). */
   readonly patchStrategy?: "retainKeys";
+  /**
+   * The upstream Go field is a pointer to a scalar (`*int32`, `*bool`, `*string`): a zero value it carries
+   * is a value, not "unset". Protobuf always encodes other scalars, so a decoder drops their zero values.
+   */
+  readonly pointer?: boolean;
 }
 
 /** A named object type, such as `io.k8s.api.core.v1.Container`. */
@@ -155,7 +160,7 @@ export function f(
   schema: Schema,
   proto: number | undefined,
   description: string,
-  opts: { required?: boolean; patchStrategy?: "retainKeys" } = {},
+  opts: { required?: boolean; patchStrategy?: "retainKeys"; pointer?: boolean } = {},
 ): Field {
   return { schema, description, ...(proto === undefined ? {} : { proto }), ...opts };
 }
