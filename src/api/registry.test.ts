@@ -38,6 +38,7 @@ describe("registry", () => {
       "",
       "apps",
       "events.k8s.io",
+      "authorization.k8s.io",
       "batch",
       "policy",
       "storage.k8s.io",

@@ -1,9 +1,10 @@
 /**
  * Every kind the API serves, by group and version. The order of groups is the order discovery lists
- * them: upstream's, by descending group priority (core, apps, events.k8s.io, ...,
+ * them: upstream's, by descending group priority (core, apps, events.k8s.io, authorization.k8s.io, ...,
  * discovery.k8s.io).
  */
 import { appsV1 } from "./apps/v1/index.js";
+import { authorizationV1 } from "./authorization/v1/index.js";
 import { batchV1 } from "./batch/v1/index.js";
 import { coordinationV1 } from "./coordination/v1/index.js";
 import { coreV1 } from "./core/v1/index.js";
@@ -19,6 +20,7 @@ export const allResources: readonly ResourceDefinition[] = [
   ...coreV1,
   ...appsV1,
   ...eventsV1,
+  ...authorizationV1,
   ...batchV1,
   ...policyV1,
   ...storageV1,

@@ -64,6 +64,11 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends S
   schema: string;
   /** Verbs the resource supports; all eight by default. */
   verbs?: string[];
+  /**
+   * Objects of this kind are never stored: a create computes an answer and returns it (access reviews).
+   * Such kinds have no store, no watch and only the `create` verb.
+   */
+  virtual?: boolean;
   /** How names of this kind must look; DNS-1123 subdomains unless set. */
   checkName?: (name: string) => string[];
   /**

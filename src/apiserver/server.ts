@@ -31,6 +31,7 @@ import { writeError, writeJson } from "./http/respond.js";
 import { objectKey, resourcePrefix } from "./registry/keys.js";
 import { Store } from "./registry/store.js";
 import { WatchCache } from "./registry/watch-cache.js";
+import { createReview } from "./handlers/reviews.js";
 import { parseRequestInfo } from "./request-info.js";
 import { versionInfo } from "./version.js";
 
@@ -55,6 +56,8 @@ export class ApiServer {
   readonly #log: Logger;
   readonly #watchCache: WatchCache;
   readonly #stores = new Map<string, Store>();
+  /** Kinds that are answered, not stored (access reviews), by `group/plural`. */
+  readonly #virtual = new Map<string, ResourceDefinition>();
   readonly #discovery: DiscoveryDocuments;
   readonly #authn: Authenticator;
   readonly #authz: Authorizer;
@@ -101,7 +104,9 @@ export class ApiServer {
   }
 
   async #start(): Promise<void> {
-    const resources = this.#opts.resources ?? allResources;
+    const all = this.#opts.resources ?? allResources;
+    for (const def of all) if (def.virtual) this.#virtual.set(`${def.group}/${def.plural}`, def);
+    const resources = all.filter((def) => !def.virtual);
     await this.#watchCache.start(
       resources.map((def) => resourcePrefix(def)),
       (err) => this.#log.error("Storage watch failed", { err }),
@@ -204,6 +209,10 @@ export class ApiServer {
     if (!info.prefix) return this.#nonResource(ctx);
     if (info.discovery) return this.#discovery.serve(ctx);
 
+    const virtual = this.#virtual.get(`${info.group}/${info.resource}`);
+    if (virtual && virtual.version === info.version && !info.subresource) {
+      return createReview(ctx, virtual, this.#authz);
+    }
     const store = this.#stores.get(`${info.group}/${info.resource}`);
     if (!store || store.def.version !== info.version) {
       throw new StatusError(404, "NotFound", "the server could not find the requested resource");

@@ -20,13 +20,31 @@ export interface Decision {
   reason: string;
 }
 
+/** What a user may do in a namespace, as `kubectl auth can-i --list` shows it. */
+export interface Rules {
+  resourceRules: { verbs: string[]; apiGroups: string[]; resources: string[] }[];
+  nonResourceRules: { verbs: string[]; nonResourceURLs: string[] }[];
+  /** True when the authorizer cannot list everything it would allow. */
+  incomplete: boolean;
+}
+
 export interface Authorizer {
   authorize(attrs: AuthorizationAttributes): Decision | Promise<Decision>;
+  /** The rules `user` has in `namespace` (SelfSubjectRulesReview). */
+  rulesFor(user: UserInfo, namespace: string): Rules | Promise<Rules>;
 }
 
 /** Allows everything (RBAC comes with a later issue). */
 export class AlwaysAllowAuthorizer implements Authorizer {
   authorize(): Decision {
     return { allowed: true, reason: "" };
+  }
+
+  rulesFor(): Rules {
+    return {
+      resourceRules: [{ verbs: ["*"], apiGroups: ["*"], resources: ["*"] }],
+      nonResourceRules: [{ verbs: ["*"], nonResourceURLs: ["*"] }],
+      incomplete: false,
+    };
   }
 }

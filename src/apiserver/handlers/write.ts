@@ -7,7 +7,7 @@ import { writeJson } from "../http/respond.js";
 import { applyJsonPatch, PatchError } from "../patch/json-patch.js";
 import { applyMergePatch } from "../patch/merge-patch.js";
 import type { UpdateFunc, WriteOptions } from "../registry/store.js";
-import type { ResourceContext } from "./context.js";
+import type { RequestContext, ResourceContext } from "./context.js";
 import { checkWriteParams, parseDeleteOptions, parseSelection } from "./params.js";
 
 function writeOptions(ctx: ResourceContext): WriteOptions {
@@ -44,7 +44,8 @@ function checkNamespace(ctx: ResourceContext, obj: KubeObject): void {
   }
 }
 
-async function readObject(ctx: ResourceContext): Promise<Record<string, unknown>> {
+/** Reads and decodes the object a request carries (JSON, YAML or protobuf). */
+export async function readObject(ctx: RequestContext): Promise<Record<string, unknown>> {
   const contentType = ctx.req.headers["content-type"];
   const body = await readBody(ctx.req);
   if (mediaType(contentType) === "application/vnd.kubernetes.protobuf") {
