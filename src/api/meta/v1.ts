@@ -27,11 +27,12 @@ export const OwnerReference = defineType({
     kind: f(string(), 1, "Kind of the owner.", { required: true }),
     name: f(string(), 3, "Name of the owner.", { required: true }),
     uid: f(string(), 4, "UID of the owner.", { required: true }),
-    controller: f(boolean(), 6, "True if the owner is the managing controller."),
+    controller: f(boolean(), 6, "True if the owner is the managing controller.", { pointer: true }),
     blockOwnerDeletion: f(
       boolean(),
       7,
       "If true, the owner cannot be deleted from storage before this dependent is removed (foreground deletion).",
+      { pointer: true },
     ),
   },
 });
@@ -43,7 +44,7 @@ export const ManagedFieldsEntry = defineType({
     manager: f(string(), 1, "Name of the workflow managing these fields."),
     operation: f(string(), 2, "The operation that caused this entry: Apply or Update."),
     apiVersion: f(string(), 3, "Version of the resource the fields were set through."),
-    time: f(time(), 4, "When these fields were last changed."),
+    time: f(time(), 4, "When these fields were last changed.", { pointer: true }),
     fieldsType: f(string(), 6, "Format of fieldsV1; only FieldsV1 exists."),
     fieldsV1: f(any(), 7, "The owned fields, as a trie of field paths."),
     subresource: f(string(), 8, "The subresource the fields were written through, if any."),
@@ -91,8 +92,11 @@ export const ObjectMeta = defineType({
       time(),
       9,
       "When the object will be deleted; set when deletion is requested and finalizers or a grace period remain.",
+      { pointer: true },
     ),
-    deletionGracePeriodSeconds: f(int64(), 10, "Seconds allowed for graceful termination."),
+    deletionGracePeriodSeconds: f(int64(), 10, "Seconds allowed for graceful termination.", {
+      pointer: true,
+    }),
     labels: f(stringMap(), 11, "Key/value pairs used to organise and select objects."),
     annotations: f(stringMap(), 12, "Unstructured key/value data stored with the object."),
     ownerReferences: f(
@@ -120,7 +124,9 @@ export const ListMeta = defineType({
     selfLink: f(string(), 1, "Deprecated and always empty."),
     resourceVersion: f(string(), 2, "The revision the list was read at."),
     continue: f(string(), 3, "Token to fetch the next page, when the list was truncated by limit."),
-    remainingItemCount: f(int64(), 4, "How many items remain after this page, when known."),
+    remainingItemCount: f(int64(), 4, "How many items remain after this page, when known.", {
+      pointer: true,
+    }),
   },
 });
 

@@ -109,11 +109,13 @@ const RollingUpdateDaemonSetSchema = defineType({
       intOrString(),
       1,
       "Nodes whose pod may be unavailable during the update: a number or a percentage; defaults to 1.",
+      { pointer: true },
     ),
     maxSurge: f(
       intOrString(),
       2,
       "Nodes that may run an old and a new pod at once: a number or a percentage; defaults to 0.",
+      { pointer: true },
     ),
   },
 });
@@ -161,7 +163,9 @@ const DaemonSetSpecSchema = defineType({
       4,
       "Seconds a new pod must be ready, without crashing, to count as available.",
     ),
-    revisionHistoryLimit: f(int32(), 6, "Old revisions kept for rollback; defaults to 10."),
+    revisionHistoryLimit: f(int32(), 6, "Old revisions kept for rollback; defaults to 10.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -202,7 +206,12 @@ const DaemonSetStatusSchema = defineType({
       "Nodes whose daemon pod has been ready for at least minReadySeconds.",
     ),
     numberUnavailable: f(int32(), 8, "Nodes that should run an available daemon pod but do not."),
-    collisionCount: f(int32(), 9, "Count of hash collisions, used to name new revisions uniquely."),
+    collisionCount: f(
+      int32(),
+      9,
+      "Count of hash collisions, used to name new revisions uniquely.",
+      { pointer: true },
+    ),
     conditions: f(
       keyedList(DaemonSetConditionSchema, ["type"], { mergeKey: "type" }),
       10,

@@ -102,11 +102,13 @@ const RollingUpdateDeploymentSchema = defineType({
       intOrString(),
       1,
       "Pods that may be unavailable during the update: a number or a percentage of replicas (rounded down).",
+      { pointer: true },
     ),
     maxSurge: f(
       intOrString(),
       2,
       "Pods that may be created above the desired number: a number or a percentage of replicas (rounded up).",
+      { pointer: true },
     ),
   },
 });
@@ -132,7 +134,7 @@ const DeploymentSpecSchema = defineType({
   name: `${APPS}.DeploymentSpec`,
   description: "The desired state of a Deployment.",
   fields: {
-    replicas: f(int32(), 1, "Desired number of pods; defaults to 1."),
+    replicas: f(int32(), 1, "Desired number of pods; defaults to 1.", { pointer: true }),
     selector: f(
       LabelSelectorSchema,
       2,
@@ -153,12 +155,15 @@ const DeploymentSpecSchema = defineType({
       5,
       "Seconds a new pod must be ready, without crashing, to count as available.",
     ),
-    revisionHistoryLimit: f(int32(), 6, "Old ReplicaSets kept for rollback; defaults to 10."),
+    revisionHistoryLimit: f(int32(), 6, "Old ReplicaSets kept for rollback; defaults to 10.", {
+      pointer: true,
+    }),
     paused: f(boolean(), 7, "True to stop rolling out template changes."),
     progressDeadlineSeconds: f(
       int32(),
       9,
       "Seconds a rollout may make no progress before it is reported as failed; defaults to 600.",
+      { pointer: true },
     ),
   },
 });
@@ -196,6 +201,7 @@ const DeploymentStatusSchema = defineType({
       int32(),
       9,
       "Pods being terminated that still count against the Deployment.",
+      { pointer: true },
     ),
     conditions: f(
       keyedList(DeploymentConditionSchema, ["type"], { mergeKey: "type" }),
@@ -206,6 +212,7 @@ const DeploymentStatusSchema = defineType({
       int32(),
       8,
       "Count of hash collisions, used to name new ReplicaSets uniquely.",
+      { pointer: true },
     ),
   },
 });

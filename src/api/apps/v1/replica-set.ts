@@ -59,7 +59,7 @@ const ReplicaSetSpecSchema = defineType({
   name: `${APPS}.ReplicaSetSpec`,
   description: "The desired state of a ReplicaSet.",
   fields: {
-    replicas: f(int32(), 1, "Desired number of pods; defaults to 1."),
+    replicas: f(int32(), 1, "Desired number of pods; defaults to 1.", { pointer: true }),
     minReadySeconds: f(
       int32(),
       4,
@@ -103,6 +103,7 @@ const ReplicaSetStatusSchema = defineType({
       int32(),
       7,
       "Pods being terminated that still belong to this ReplicaSet.",
+      { pointer: true },
     ),
     observedGeneration: f(int64(), 3, "The generation the controller last acted on."),
     conditions: f(

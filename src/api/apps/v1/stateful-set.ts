@@ -133,11 +133,13 @@ const RollingUpdateStatefulSetStrategySchema = defineType({
       int32(),
       1,
       "Pods with an ordinal at or above this are updated; lower ones keep the old template.",
+      { pointer: true },
     ),
     maxUnavailable: f(
       intOrString(),
       2,
       "Pods that may be unavailable during the update: a number or a percentage; defaults to 1.",
+      { pointer: true },
     ),
   },
 });
@@ -188,7 +190,7 @@ const StatefulSetSpecSchema = defineType({
   name: `${APPS}.StatefulSetSpec`,
   description: "The desired state of a StatefulSet.",
   fields: {
-    replicas: f(int32(), 1, "Desired number of pods; defaults to 1."),
+    replicas: f(int32(), 1, "Desired number of pods; defaults to 1.", { pointer: true }),
     selector: f(
       LabelSelectorSchema,
       2,
@@ -217,7 +219,9 @@ const StatefulSetSpecSchema = defineType({
       7,
       "How pods are replaced when the template changes.",
     ),
-    revisionHistoryLimit: f(int32(), 8, "Old revisions kept in the history; defaults to 10."),
+    revisionHistoryLimit: f(int32(), 8, "Old revisions kept in the history; defaults to 10.", {
+      pointer: true,
+    }),
     minReadySeconds: f(
       int32(),
       9,
@@ -255,7 +259,12 @@ const StatefulSetStatusSchema = defineType({
     updatedReplicas: f(int32(), 5, "Pods created from the updateRevision template."),
     currentRevision: f(string(), 6, "Revision of the template used for pods below the partition."),
     updateRevision: f(string(), 7, "Revision of the template that updated pods run."),
-    collisionCount: f(int32(), 9, "Count of hash collisions, used to name new revisions uniquely."),
+    collisionCount: f(
+      int32(),
+      9,
+      "Count of hash collisions, used to name new revisions uniquely.",
+      { pointer: true },
+    ),
     conditions: f(
       keyedList(StatefulSetConditionSchema, ["type"], { mergeKey: "type" }),
       10,

@@ -65,21 +65,29 @@ const CronJobSpecSchema = defineType({
       string(),
       8,
       "IANA time zone the schedule is read in; the controller's local zone when unset.",
+      { pointer: true },
     ),
     startingDeadlineSeconds: f(
       int64(),
       2,
       "Seconds after a missed run during which it may still start.",
+      { pointer: true },
     ),
     concurrencyPolicy: f(
       string({ enum: ["Allow", "Forbid", "Replace"] }),
       3,
       "Allow (the default), Forbid or Replace concurrent runs.",
     ),
-    suspend: f(boolean(), 4, "True to stop starting new runs; running Jobs are not affected."),
+    suspend: f(boolean(), 4, "True to stop starting new runs; running Jobs are not affected.", {
+      pointer: true,
+    }),
     jobTemplate: f(JobTemplateSpecSchema, 5, "The Job to create on each run.", { required: true }),
-    successfulJobsHistoryLimit: f(int32(), 6, "Finished successful Jobs to keep; defaults to 3."),
-    failedJobsHistoryLimit: f(int32(), 7, "Finished failed Jobs to keep; defaults to 1."),
+    successfulJobsHistoryLimit: f(int32(), 6, "Finished successful Jobs to keep; defaults to 3.", {
+      pointer: true,
+    }),
+    failedJobsHistoryLimit: f(int32(), 7, "Finished failed Jobs to keep; defaults to 1.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -92,8 +100,8 @@ const CronJobStatusSchema = defineType({
       1,
       "The Jobs of this CronJob that are running.",
     ),
-    lastScheduleTime: f(time(), 4, "When a Job was last scheduled."),
-    lastSuccessfulTime: f(time(), 5, "When a Job last completed successfully."),
+    lastScheduleTime: f(time(), 4, "When a Job was last scheduled.", { pointer: true }),
+    lastSuccessfulTime: f(time(), 5, "When a Job last completed successfully.", { pointer: true }),
   },
 });
 

@@ -119,6 +119,7 @@ const OnExitCodes = defineType({
       string(),
       1,
       "Only this container's exit code is checked; all containers when unset.",
+      { pointer: true },
     ),
     operator: f(
       string({ enum: ["In", "NotIn"] }),
@@ -179,8 +180,14 @@ const SuccessRule = defineType({
       string(),
       1,
       "Indexes that must succeed, as a list of numbers and ranges such as 1,3-5.",
+      { pointer: true },
     ),
-    succeededCount: f(int32(), 2, "How many of succeededIndexes (or of all indexes) must succeed."),
+    succeededCount: f(
+      int32(),
+      2,
+      "How many of succeededIndexes (or of all indexes) must succeed.",
+      { pointer: true },
+    ),
   },
 });
 
@@ -199,16 +206,18 @@ export const JobSpecSchema = defineType({
   name: `${BATCH}.JobSpec`,
   description: "The desired state of a Job.",
   fields: {
-    parallelism: f(int32(), 1, "Most pods to run at once; defaults to 1."),
+    parallelism: f(int32(), 1, "Most pods to run at once; defaults to 1.", { pointer: true }),
     completions: f(
       int32(),
       2,
       "Successful pods needed to finish; unset means any single success once all pods end.",
+      { pointer: true },
     ),
     activeDeadlineSeconds: f(
       int64(),
       3,
       "Seconds the Job may run before the system tries to terminate it.",
+      { pointer: true },
     ),
     podFailurePolicy: f(
       PodFailurePolicySchema,
@@ -216,16 +225,20 @@ export const JobSpecSchema = defineType({
       "How failed pods are handled; needs restartPolicy Never.",
     ),
     successPolicy: f(SuccessPolicySchema, 16, "When an Indexed Job may succeed early."),
-    backoffLimit: f(int32(), 7, "Retries before the Job is marked failed; defaults to 6."),
+    backoffLimit: f(int32(), 7, "Retries before the Job is marked failed; defaults to 6.", {
+      pointer: true,
+    }),
     backoffLimitPerIndex: f(
       int32(),
       12,
       "Retries per index of an Indexed Job before that index fails.",
+      { pointer: true },
     ),
     maxFailedIndexes: f(
       int32(),
       13,
       "Failed indexes tolerated before the whole Job fails; needs backoffLimitPerIndex.",
+      { pointer: true },
     ),
     selector: f(
       LabelSelectorSchema,
@@ -236,6 +249,7 @@ export const JobSpecSchema = defineType({
       boolean(),
       5,
       "True to supply the selector yourself instead of having one generated.",
+      { pointer: true },
     ),
     template: f(
       ref("io.k8s.api.core.v1.PodTemplateSpec"),
@@ -247,26 +261,31 @@ export const JobSpecSchema = defineType({
       int32(),
       8,
       "Seconds after the Job finishes before it is deleted automatically.",
+      { pointer: true },
     ),
     completionMode: f(
       string({ enum: ["Indexed", "NonIndexed"] }),
       9,
       "NonIndexed (the default) or Indexed, where each pod gets an index.",
+      { pointer: true },
     ),
     suspend: f(
       boolean(),
       10,
       "True to keep the Job from creating pods (and to stop running ones).",
+      { pointer: true },
     ),
     podReplacementPolicy: f(
       string({ enum: ["Failed", "TerminatingOrFailed"] }),
       14,
       "When a replacement pod is created: once the old one is Failed, or already while it terminates.",
+      { pointer: true },
     ),
     managedBy: f(
       string(),
       15,
       "The controller that syncs this Job, as a domain-prefixed path; the built-in one when unset.",
+      { pointer: true },
     ),
   },
 });
@@ -307,24 +326,26 @@ const JobStatusSchema = defineType({
       1,
       "The latest observations of the Job's state.",
     ),
-    startTime: f(time(), 2, "When the Job controller started the Job."),
-    completionTime: f(time(), 3, "When the Job completed; set only on success."),
+    startTime: f(time(), 2, "When the Job controller started the Job.", { pointer: true }),
+    completionTime: f(time(), 3, "When the Job completed; set only on success.", { pointer: true }),
     active: f(int32(), 4, "Pending and running pods that are not terminating."),
     succeeded: f(int32(), 5, "Pods that succeeded."),
     failed: f(int32(), 6, "Pods that failed."),
-    terminating: f(int32(), 11, "Pods that are terminating."),
+    terminating: f(int32(), 11, "Pods that are terminating.", { pointer: true }),
     completedIndexes: f(
       string(),
       7,
       "Completed indexes of an Indexed Job, as numbers and ranges such as 1,3-5.",
     ),
-    failedIndexes: f(string(), 10, "Failed indexes of a Job with backoffLimitPerIndex."),
+    failedIndexes: f(string(), 10, "Failed indexes of a Job with backoffLimitPerIndex.", {
+      pointer: true,
+    }),
     uncountedTerminatedPods: f(
       UncountedTerminatedPods,
       8,
       "Finished pods not yet counted in succeeded and failed.",
     ),
-    ready: f(int32(), 9, "Active pods that are ready."),
+    ready: f(int32(), 9, "Active pods that are ready.", { pointer: true }),
   },
 });
 

@@ -44,24 +44,33 @@ const LeaseSpecSchema = defineType({
   name: "io.k8s.api.coordination.v1.LeaseSpec",
   description: "Who holds a lease, since when, and for how long.",
   fields: {
-    holderIdentity: f(string(), 1, "Identity of the current holder."),
+    holderIdentity: f(string(), 1, "Identity of the current holder.", { pointer: true }),
     leaseDurationSeconds: f(
       int32(),
       2,
       "Seconds others must wait after the last renewal before taking the lease.",
+      { pointer: true },
     ),
-    acquireTime: f(microTime(), 3, "When the current holder acquired the lease."),
-    renewTime: f(microTime(), 4, "When the current holder last renewed the lease."),
-    leaseTransitions: f(int32(), 5, "How many times the lease has changed holders."),
+    acquireTime: f(microTime(), 3, "When the current holder acquired the lease.", {
+      pointer: true,
+    }),
+    renewTime: f(microTime(), 4, "When the current holder last renewed the lease.", {
+      pointer: true,
+    }),
+    leaseTransitions: f(int32(), 5, "How many times the lease has changed holders.", {
+      pointer: true,
+    }),
     strategy: f(
       string(),
       6,
       "How coordinated leader election picks the holder; no coordination when unset.",
+      { pointer: true },
     ),
     preferredHolder: f(
       string(),
       7,
       "A better holder the current one should hand the lease to; needs strategy.",
+      { pointer: true },
     ),
   },
 });

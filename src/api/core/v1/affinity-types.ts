@@ -176,6 +176,7 @@ export const Toleration = defineType({
       int64(),
       5,
       "For NoExecute taints: how long the pod stays once the taint appears; forever when unset.",
+      { pointer: true },
     ),
   },
 });
@@ -199,16 +200,19 @@ export const TopologySpreadConstraint = defineType({
       int32(),
       5,
       "Least number of eligible domains; fewer count as skew against empty domains.",
+      { pointer: true },
     ),
     nodeAffinityPolicy: f(
       string({ enum: ["Honor", "Ignore"] }),
       6,
       "Whether the pod's node affinity limits the domains counted; Honor by default.",
+      { pointer: true },
     ),
     nodeTaintsPolicy: f(
       string({ enum: ["Honor", "Ignore"] }),
       7,
       "Whether node taints limit the domains counted; Ignore by default.",
+      { pointer: true },
     ),
     matchLabelKeys: f(
       list(string()),

@@ -29,6 +29,7 @@ defineType({
       boolean(),
       4,
       "If true, the data can no longer be changed; only deletion is allowed.",
+      { pointer: true },
     ),
   },
 });

@@ -122,7 +122,7 @@ export const ConfigMapEnvSource = defineType({
   description: "A config map whose every key becomes an environment variable.",
   fields: {
     ...embeddedName("config map"),
-    optional: f(boolean(), 2, "Whether the config map may be missing."),
+    optional: f(boolean(), 2, "Whether the config map may be missing.", { pointer: true }),
   },
 });
 
@@ -131,7 +131,7 @@ export const SecretEnvSource = defineType({
   description: "A secret whose every key becomes an environment variable.",
   fields: {
     ...embeddedName("secret"),
-    optional: f(boolean(), 2, "Whether the secret may be missing."),
+    optional: f(boolean(), 2, "Whether the secret may be missing.", { pointer: true }),
   },
 });
 
@@ -218,6 +218,7 @@ export const VolumeMount = defineType({
       string(),
       7,
       "Whether submounts are read-only too: Disabled, IfPossible or Enabled.",
+      { pointer: true },
     ),
     mountPath: f(string(), 3, "Path in the container to mount at; may not contain `:`.", {
       required: true,
@@ -227,6 +228,7 @@ export const VolumeMount = defineType({
       string({ enum: ["Bidirectional", "HostToContainer", "None"] }),
       5,
       "How mounts propagate between host and container; None by default.",
+      { pointer: true },
     ),
     subPathExpr: f(
       string(),
@@ -294,6 +296,7 @@ export const GRPCAction = defineType({
       string(),
       2,
       "Service name sent in the health check request; empty checks the server.",
+      { pointer: true },
     ),
   },
 });
@@ -333,6 +336,7 @@ export const Probe = defineType({
       int64(),
       7,
       "Grace period for stopping the pod when this probe fails; the pod's when unset.",
+      { pointer: true },
     ),
   },
 });
@@ -366,6 +370,7 @@ export const Lifecycle = defineType({
       string({ enum: SIGNALS }),
       3,
       "Signal that stops the container; the image's by default.",
+      { pointer: true },
     ),
   },
 });
@@ -405,6 +410,7 @@ function containerFields(): Record<string, Field> {
       string(),
       24,
       "Restart behaviour of this container; Always makes an init container a sidecar.",
+      { pointer: true },
     ),
     restartPolicyRules: f(list(ContainerRestartRule), 25, "Rules deciding restarts by exit code."),
     volumeMounts: f(

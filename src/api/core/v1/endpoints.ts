@@ -57,7 +57,7 @@ const EndpointAddress = defineType({
   fields: {
     ip: f(string(), 1, "The IP of the endpoint.", { required: true }),
     hostname: f(string(), 3, "Hostname of the endpoint, for DNS records of headless services."),
-    nodeName: f(string(), 4, "Node that hosts the endpoint."),
+    nodeName: f(string(), 4, "Node that hosts the endpoint.", { pointer: true }),
     targetRef: f(ObjectReference, 2, "The object behind the endpoint, usually a pod."),
   },
 });
@@ -74,7 +74,7 @@ const EndpointPort = defineType({
     ),
     port: f(int32(), 2, "The port number.", { required: true }),
     protocol: f(string({ enum: PROTOCOLS }), 3, "TCP, UDP or SCTP; TCP when unset."),
-    appProtocol: f(string(), 4, "Application protocol spoken on the port."),
+    appProtocol: f(string(), 4, "Application protocol spoken on the port.", { pointer: true }),
   },
 });
 

@@ -125,7 +125,7 @@ const Taint = defineType({
         required: true,
       },
     ),
-    timeAdded: f(time(), 4, "When a NoExecute taint was added."),
+    timeAdded: f(time(), 4, "When a NoExecute taint was added.", { pointer: true }),
   },
 });
 
@@ -218,7 +218,7 @@ const NodeSwapStatus = defineType({
   name: `${CORE}.NodeSwapStatus`,
   description: "Swap memory of a node.",
   fields: {
-    capacity: f(int64(), 1, "Total swap memory in bytes."),
+    capacity: f(int64(), 1, "Total swap memory in bytes.", { pointer: true }),
   },
 });
 
@@ -281,8 +281,10 @@ const NodeRuntimeHandlerFeatures = defineType({
   name: `${CORE}.NodeRuntimeHandlerFeatures`,
   description: "Features a runtime handler supports.",
   fields: {
-    recursiveReadOnlyMounts: f(boolean(), 1, "Whether recursive read-only mounts are supported."),
-    userNamespaces: f(boolean(), 2, "Whether user namespaces are supported."),
+    recursiveReadOnlyMounts: f(boolean(), 1, "Whether recursive read-only mounts are supported.", {
+      pointer: true,
+    }),
+    userNamespaces: f(boolean(), 2, "Whether user namespaces are supported.", { pointer: true }),
   },
 });
 
@@ -303,6 +305,7 @@ const NodeFeatures = defineType({
       boolean(),
       1,
       "Whether the SupplementalGroupsPolicy pod field is honoured.",
+      { pointer: true },
     ),
   },
 });

@@ -134,6 +134,7 @@ const PersistentVolumeClaimStatus = defineType({
       string(),
       8,
       "Volume attributes class the volume uses now.",
+      { pointer: true },
     ),
     modifyVolumeStatus: f(ModifyVolumeStatus, 9, "Progress of a volume attributes change."),
   },

@@ -53,6 +53,7 @@ export const LocalVolumeSource = defineType({
       string(),
       2,
       "Filesystem to format a block device with, when the volume is a filesystem.",
+      { pointer: true },
     ),
   },
 });
@@ -96,7 +97,7 @@ const ISCSIPersistentVolumeSource = defineType({
     chapAuthDiscovery: f(boolean(), 8, "Whether discovery uses CHAP authentication."),
     chapAuthSession: f(boolean(), 11, "Whether the session uses CHAP authentication."),
     secretRef: f(SecretReference, 10, "Secret holding the CHAP credentials."),
-    initiatorName: f(string(), 12, "Custom initiator name."),
+    initiatorName: f(string(), 12, "Custom initiator name.", { pointer: true }),
   },
 });
 
@@ -160,7 +161,9 @@ const AzureFilePersistentVolumeSource = defineType({
     }),
     shareName: f(string(), 2, "Name of the share.", { required: true }),
     readOnly: f(boolean(), 3, "Whether the share is mounted read-only."),
-    secretNamespace: f(string(), 4, "Namespace of the secret; the pod's when unset."),
+    secretNamespace: f(string(), 4, "Namespace of the secret; the pod's when unset.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -171,7 +174,9 @@ const GlusterfsPersistentVolumeSource = defineType({
     endpoints: f(string(), 1, "Endpoints object naming the Gluster servers.", { required: true }),
     path: f(string(), 2, "Name of the Gluster volume.", { required: true }),
     readOnly: f(boolean(), 3, "Whether the volume is mounted read-only."),
-    endpointsNamespace: f(string(), 4, "Namespace of the endpoints; the claim's when unset."),
+    endpointsNamespace: f(string(), 4, "Namespace of the endpoints; the claim's when unset.", {
+      pointer: true,
+    }),
   },
 });
 

@@ -95,9 +95,16 @@ const PersistentVolumeSpec = defineType({
     ),
     storageClassName: f(string(), 6, "Storage class of the volume; empty for none."),
     mountOptions: f(list(string()), 7, "Mount options used when the volume is mounted."),
-    volumeMode: f(string({ enum: VOLUME_MODES }), 8, "Filesystem or Block; Filesystem when unset."),
+    volumeMode: f(
+      string({ enum: VOLUME_MODES }),
+      8,
+      "Filesystem or Block; Filesystem when unset.",
+      { pointer: true },
+    ),
     nodeAffinity: f(VolumeNodeAffinity, 9, "Nodes the volume can be reached from."),
-    volumeAttributesClassName: f(string(), 10, "Volume attributes class of the volume."),
+    volumeAttributesClassName: f(string(), 10, "Volume attributes class of the volume.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -112,7 +119,7 @@ const PersistentVolumeStatus = defineType({
     ),
     message: f(string(), 2, "Human-readable reason for the phase."),
     reason: f(string(), 3, "Short CamelCase reason for a failure."),
-    lastPhaseTransitionTime: f(time(), 4, "When the volume last changed phase."),
+    lastPhaseTransitionTime: f(time(), 4, "When the volume last changed phase.", { pointer: true }),
   },
 });
 

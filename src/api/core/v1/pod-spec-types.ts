@@ -39,7 +39,7 @@ export const PodDNSConfigOption = defineType({
   description: "One resolver option of the pod.",
   fields: {
     name: f(string(), 1, "Name of the option, such as ndots."),
-    value: f(string(), 2, "Value of the option, if it takes one."),
+    value: f(string(), 2, "Value of the option, if it takes one.", { pointer: true }),
   },
 });
 
@@ -88,11 +88,14 @@ export const PodResourceClaim = defineType({
   description: "A ResourceClaim the pod uses, named for its containers to refer to.",
   fields: {
     name: f(string(), 1, "Name of the claim within the pod, a DNS label.", { required: true }),
-    resourceClaimName: f(string(), 3, "Name of an existing ResourceClaim in the pod's namespace."),
+    resourceClaimName: f(string(), 3, "Name of an existing ResourceClaim in the pod's namespace.", {
+      pointer: true,
+    }),
     resourceClaimTemplateName: f(
       string(),
       4,
       "Name of a ResourceClaimTemplate from which a claim is created for the pod.",
+      { pointer: true },
     ),
   },
 });
@@ -101,7 +104,7 @@ export const PodSchedulingGroup = defineType({
   name: `${CORE}.PodSchedulingGroup`,
   description: "The scheduling group the pod belongs to, for gang scheduling.",
   fields: {
-    podGroupName: f(string(), 1, "Name of the PodGroup the pod belongs to."),
+    podGroupName: f(string(), 1, "Name of the PodGroup the pod belongs to.", { pointer: true }),
   },
 });
 
@@ -139,8 +142,11 @@ export const PodSpec = defineType({
       int64(),
       4,
       "Seconds between the stop signal and the kill signal; 30 by default.",
+      { pointer: true },
     ),
-    activeDeadlineSeconds: f(int64(), 5, "Seconds the pod may be active before it is failed."),
+    activeDeadlineSeconds: f(int64(), 5, "Seconds the pod may be active before it is failed.", {
+      pointer: true,
+    }),
     dnsPolicy: f(
       string({ enum: ["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"] }),
       6,
@@ -149,7 +155,9 @@ export const PodSpec = defineType({
     nodeSelector: f(stringMap(), 7, "Labels a node must have for the pod to run on it."),
     serviceAccountName: f(string(), 8, "Service account the pod runs as."),
     serviceAccount: f(string(), 9, "Deprecated alias of serviceAccountName."),
-    automountServiceAccountToken: f(boolean(), 21, "Whether a service account token is mounted."),
+    automountServiceAccountToken: f(boolean(), 21, "Whether a service account token is mounted.", {
+      pointer: true,
+    }),
     nodeName: f(string(), 10, "Node the pod is bound to; set by the scheduler."),
     hostNetwork: f(boolean(), 11, "Whether the pod uses the node's network namespace."),
     hostPID: f(boolean(), 12, "Whether the pod uses the node's process namespace."),
@@ -158,6 +166,7 @@ export const PodSpec = defineType({
       boolean(),
       27,
       "Whether the pod's containers share one process namespace.",
+      { pointer: true },
     ),
     securityContext: f(PodSecurityContext, 14, "Security settings shared by all containers."),
     imagePullSecrets: f(
@@ -180,7 +189,9 @@ export const PodSpec = defineType({
       "Entries added to the pod's /etc/hosts.",
     ),
     priorityClassName: f(string(), 24, "PriorityClass giving the pod its priority."),
-    priority: f(int32(), 25, "Priority of the pod, filled in from its priority class."),
+    priority: f(int32(), 25, "Priority of the pod, filled in from its priority class.", {
+      pointer: true,
+    }),
     dnsConfig: f(PodDNSConfig, 26, "Resolver settings beyond those of the DNS policy."),
     readinessGates: f(
       list(PodReadinessGate),
@@ -191,16 +202,19 @@ export const PodSpec = defineType({
       string(),
       29,
       "RuntimeClass that runs the pod; the node's default when unset.",
+      { pointer: true },
     ),
     enableServiceLinks: f(
       boolean(),
       30,
       "Whether the environment gets variables for the services of the namespace; true by default.",
+      { pointer: true },
     ),
     preemptionPolicy: f(
       string({ enum: ["Never", "PreemptLowerPriority"] }),
       31,
       "Whether the pod may preempt lower-priority pods; PreemptLowerPriority by default.",
+      { pointer: true },
     ),
     overhead: f(
       map(quantity()),
@@ -218,9 +232,15 @@ export const PodSpec = defineType({
       boolean(),
       35,
       "Whether the pod's host name is its fully qualified domain name.",
+      { pointer: true },
     ),
     os: f(PodOS, 36, "Operating system the pod needs."),
-    hostUsers: f(boolean(), 37, "Whether the pod uses the node's user namespace; true by default."),
+    hostUsers: f(
+      boolean(),
+      37,
+      "Whether the pod uses the node's user namespace; true by default.",
+      { pointer: true },
+    ),
     schedulingGates: f(
       keyedList(PodSchedulingGate, ["name"], { mergeKey: "name" }),
       38,
@@ -236,7 +256,12 @@ export const PodSpec = defineType({
       40,
       "Resources of the pod as a whole, shared by its containers.",
     ),
-    hostnameOverride: f(string(), 41, "Host name to use instead of the one from name or hostname."),
+    hostnameOverride: f(
+      string(),
+      41,
+      "Host name to use instead of the one from name or hostname.",
+      { pointer: true },
+    ),
     schedulingGroup: f(PodSchedulingGroup, 43, "The scheduling group the pod belongs to."),
   },
 });

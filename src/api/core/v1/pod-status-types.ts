@@ -119,7 +119,9 @@ export const VolumeMountStatus = defineType({
     name: f(string(), 1, "Name of the volume mount.", { required: true }),
     mountPath: f(string(), 2, "Where the volume is mounted.", { required: true }),
     readOnly: f(boolean(), 3, "Whether the mount is read-only."),
-    recursiveReadOnly: f(string(), 4, "Whether submounts are read-only: Disabled or Enabled."),
+    recursiveReadOnly: f(string(), 4, "Whether submounts are read-only: Disabled or Enabled.", {
+      pointer: true,
+    }),
     volumeStatus: f(VolumeStatus, 5, "Status specific to the volume's kind."),
   },
 });
@@ -148,7 +150,7 @@ export const ResourceHealth = defineType({
   fields: {
     resourceID: f(string(), 1, "ID of the device, unique within its resource.", { required: true }),
     health: f(string(), 2, "Healthy, Unhealthy or Unknown."),
-    message: f(string(), 6, "Details of the device's health."),
+    message: f(string(), 6, "Details of the device's health.", { pointer: true }),
   },
 });
 
@@ -183,7 +185,9 @@ export const ContainerStatus = defineType({
       required: true,
     }),
     containerID: f(string(), 8, "Runtime ID of the container, as `<type>://<id>`."),
-    started: f(boolean(), 9, "Whether the container has started and passed its startup probe."),
+    started: f(boolean(), 9, "Whether the container has started and passed its startup probe.", {
+      pointer: true,
+    }),
     allocatedResources: f(
       map(quantity()),
       10,
@@ -205,7 +209,9 @@ export const ContainerStatus = defineType({
       14,
       "Health of the devices allocated to the container.",
     ),
-    stopSignal: f(string({ enum: SIGNALS }), 15, "Signal that will stop the container."),
+    stopSignal: f(string({ enum: SIGNALS }), 15, "Signal that will stop the container.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -218,6 +224,7 @@ export const PodResourceClaimStatus = defineType({
       string(),
       2,
       "Name of the created ResourceClaim; unset when none was needed.",
+      { pointer: true },
     ),
   },
 });
@@ -290,7 +297,9 @@ export const PodStatus = defineType({
       12,
       "IP addresses of the pod, at most one per family, primary first.",
     ),
-    startTime: f(time(), 7, "When the kubelet accepted the pod, before its images were pulled."),
+    startTime: f(time(), 7, "When the kubelet accepted the pod, before its images were pulled.", {
+      pointer: true,
+    }),
     initContainerStatuses: f(list(ContainerStatus), 10, "Status of each init container."),
     containerStatuses: f(list(ContainerStatus), 8, "Status of each regular container."),
     qosClass: f(

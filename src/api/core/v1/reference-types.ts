@@ -78,7 +78,7 @@ export const ConfigMapKeySelector = defineType({
   fields: {
     ...embeddedName("config map"),
     key: f(string(), 2, "The key to select.", { required: true }),
-    optional: f(boolean(), 3, "Whether the config map or key may be missing."),
+    optional: f(boolean(), 3, "Whether the config map or key may be missing.", { pointer: true }),
   },
 });
 
@@ -89,7 +89,7 @@ export const SecretKeySelector = defineType({
   fields: {
     ...embeddedName("secret"),
     key: f(string(), 2, "The key of the secret to select.", { required: true }),
-    optional: f(boolean(), 3, "Whether the secret or key may be missing."),
+    optional: f(boolean(), 3, "Whether the secret or key may be missing.", { pointer: true }),
   },
 });
 
@@ -103,6 +103,8 @@ export const FileKeySelector = defineType({
       required: true,
     }),
     key: f(string(), 3, "The key to read from the file.", { required: true }),
-    optional: f(boolean(), 4, "Whether the file or key may be missing; false by default."),
+    optional: f(boolean(), 4, "Whether the file or key may be missing; false by default.", {
+      pointer: true,
+    }),
   },
 });

@@ -51,7 +51,7 @@ const ReplicationControllerSpecSchema = defineType({
   description:
     "How many pods a replication controller keeps, which pods it counts and how it makes new ones.",
   fields: {
-    replicas: f(int32(), 1, "Number of pods to keep running; 1 by default."),
+    replicas: f(int32(), 1, "Number of pods to keep running; 1 by default.", { pointer: true }),
     minReadySeconds: f(
       int32(),
       4,

@@ -49,6 +49,7 @@ defineType({
       boolean(),
       5,
       "If true, the data can no longer be changed; only deletion is allowed.",
+      { pointer: true },
     ),
     data: f(
       map(string({ format: "byte" })),

@@ -19,17 +19,21 @@ export const WindowsSecurityContextOptions = defineType({
   name: `${CORE}.WindowsSecurityContextOptions`,
   description: "Settings that apply to Windows containers only.",
   fields: {
-    gmsaCredentialSpecName: f(string(), 1, "Name of the GMSACredentialSpec object to use."),
+    gmsaCredentialSpecName: f(string(), 1, "Name of the GMSACredentialSpec object to use.", {
+      pointer: true,
+    }),
     gmsaCredentialSpec: f(
       string(),
       2,
       "Contents of the GMSA credential spec, filled in by a webhook.",
+      { pointer: true },
     ),
-    runAsUserName: f(string(), 3, "Windows user name to run the entrypoint as."),
+    runAsUserName: f(string(), 3, "Windows user name to run the entrypoint as.", { pointer: true }),
     hostProcess: f(
       boolean(),
       4,
       "Whether the container runs as a host process; all containers must agree.",
+      { pointer: true },
     ),
   },
 });
@@ -46,7 +50,9 @@ export const SeccompProfile = defineType({
         required: true,
       },
     ),
-    localhostProfile: f(string(), 2, "Path of the profile on the node, for type Localhost only."),
+    localhostProfile: f(string(), 2, "Path of the profile on the node, for type Localhost only.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -66,6 +72,7 @@ export const AppArmorProfile = defineType({
       string(),
       2,
       "Name of a profile loaded on the node, for type Localhost only.",
+      { pointer: true },
     ),
   },
 });
@@ -95,26 +102,37 @@ export const SecurityContext = defineType({
   description: "Security settings of one container; they override the pod's where both are set.",
   fields: {
     capabilities: f(Capabilities, 1, "Capabilities to add or drop."),
-    privileged: f(boolean(), 2, "Whether the container runs privileged, like root on the host."),
+    privileged: f(boolean(), 2, "Whether the container runs privileged, like root on the host.", {
+      pointer: true,
+    }),
     seLinuxOptions: f(SELinuxOptions, 3, "SELinux label of the container."),
     windowsOptions: f(WindowsSecurityContextOptions, 10, "Windows-specific settings."),
-    runAsUser: f(int64(), 4, "UID the entrypoint runs as; the image's user when unset."),
-    runAsGroup: f(int64(), 8, "GID the entrypoint runs as; the runtime's default when unset."),
+    runAsUser: f(int64(), 4, "UID the entrypoint runs as; the image's user when unset.", {
+      pointer: true,
+    }),
+    runAsGroup: f(int64(), 8, "GID the entrypoint runs as; the runtime's default when unset.", {
+      pointer: true,
+    }),
     runAsNonRoot: f(
       boolean(),
       5,
       "Whether the kubelet must refuse to start the container as UID 0.",
+      { pointer: true },
     ),
-    readOnlyRootFilesystem: f(boolean(), 6, "Whether the root filesystem is mounted read-only."),
+    readOnlyRootFilesystem: f(boolean(), 6, "Whether the root filesystem is mounted read-only.", {
+      pointer: true,
+    }),
     allowPrivilegeEscalation: f(
       boolean(),
       7,
       "Whether a process may gain more privileges than its parent.",
+      { pointer: true },
     ),
     procMount: f(
       string({ enum: ["Default", "Unmasked"] }),
       9,
       "How /proc is mounted: Default or Unmasked.",
+      { pointer: true },
     ),
     seccompProfile: f(SeccompProfile, 11, "Seccomp profile of the container."),
     appArmorProfile: f(AppArmorProfile, 12, "AppArmor profile of the container."),
@@ -131,12 +149,13 @@ export const PodSecurityContext = defineType({
       8,
       "Windows-specific settings of every container.",
     ),
-    runAsUser: f(int64(), 2, "UID every container's entrypoint runs as."),
-    runAsGroup: f(int64(), 6, "GID every container's entrypoint runs as."),
+    runAsUser: f(int64(), 2, "UID every container's entrypoint runs as.", { pointer: true }),
+    runAsGroup: f(int64(), 6, "GID every container's entrypoint runs as.", { pointer: true }),
     runAsNonRoot: f(
       boolean(),
       3,
       "Whether the kubelet must refuse to start any container as UID 0.",
+      { pointer: true },
     ),
     supplementalGroups: f(
       list(int64()),
@@ -147,13 +166,17 @@ export const PodSecurityContext = defineType({
       string({ enum: ["Merge", "Strict"] }),
       12,
       "How supplemental groups are computed: Merge (with the image's) or Strict.",
+      { pointer: true },
     ),
-    fsGroup: f(int64(), 5, "Group that owns the pod's volumes and is added to every container."),
+    fsGroup: f(int64(), 5, "Group that owns the pod's volumes and is added to every container.", {
+      pointer: true,
+    }),
     sysctls: f(list(Sysctl), 7, "Namespaced kernel parameters set for the pod."),
     fsGroupChangePolicy: f(
       string({ enum: ["Always", "OnRootMismatch"] }),
       9,
       "When volume ownership is changed to fsGroup: Always or OnRootMismatch.",
+      { pointer: true },
     ),
     seccompProfile: f(SeccompProfile, 10, "Seccomp profile of every container."),
     appArmorProfile: f(AppArmorProfile, 11, "AppArmor profile of every container."),
@@ -161,6 +184,7 @@ export const PodSecurityContext = defineType({
       string(),
       13,
       "How the SELinux label is applied to volumes: Recursive or MountOption.",
+      { pointer: true },
     ),
   },
 });

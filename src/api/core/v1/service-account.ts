@@ -38,6 +38,7 @@ defineType({
       boolean(),
       4,
       "Whether pods running as this account get an API token mounted; a pod's own setting wins.",
+      { pointer: true },
     ),
   },
 });

@@ -89,6 +89,7 @@ const ServicePort = defineType({
       string(),
       6,
       "Application protocol spoken on the port, such as http or kubernetes.io/h2c.",
+      { pointer: true },
     ),
     port: f(int32(), 3, "The port the service listens on.", { required: true }),
     targetPort: f(
@@ -108,7 +109,12 @@ const ClientIPConfig = defineType({
   name: `${CORE}.ClientIPConfig`,
   description: "Settings of client-IP session affinity.",
   fields: {
-    timeoutSeconds: f(int32(), 1, "How long a client stays with one endpoint, 1 to 86400 seconds."),
+    timeoutSeconds: f(
+      int32(),
+      1,
+      "How long a client stays with one endpoint, 1 to 86400 seconds.",
+      { pointer: true },
+    ),
   },
 });
 
@@ -183,26 +189,31 @@ const ServiceSpec = defineType({
       string({ enum: ["PreferDualStack", "RequireDualStack", "SingleStack"] }),
       17,
       "How many IP families the service gets; SingleStack when unset.",
+      { pointer: true },
     ),
     allocateLoadBalancerNodePorts: f(
       boolean(),
       20,
       "Whether a LoadBalancer service gets node ports; true when unset.",
+      { pointer: true },
     ),
     loadBalancerClass: f(
       string(),
       21,
       "The load balancer implementation for a LoadBalancer service.",
+      { pointer: true },
     ),
     internalTrafficPolicy: f(
       string({ enum: ["Cluster", "Local"] }),
       22,
       "Whether traffic from inside the cluster may go to endpoints on other nodes (Cluster) or only local ones.",
+      { pointer: true },
     ),
     trafficDistribution: f(
       string(),
       23,
       "A preference for how traffic is spread across endpoints, such as PreferClose.",
+      { pointer: true },
     ),
   },
 });
@@ -213,7 +224,9 @@ const PortStatus = defineType({
   fields: {
     port: f(int32(), 1, "The port number.", { required: true }),
     protocol: f(string({ enum: PROTOCOLS }), 2, "The port's protocol.", { required: true }),
-    error: f(string(), 3, "Why the port is not working, in CamelCase; empty when it works."),
+    error: f(string(), 3, "Why the port is not working, in CamelCase; empty when it works.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -227,6 +240,7 @@ const LoadBalancerIngress = defineType({
       string({ enum: ["Proxy", "VIP"] }),
       3,
       "How traffic to the IP reaches the service: VIP or Proxy.",
+      { pointer: true },
     ),
     ports: f(list(PortStatus), 4, "State of the load balancer's ports."),
   },

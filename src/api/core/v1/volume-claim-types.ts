@@ -13,7 +13,9 @@ export const TypedLocalObjectReference = defineType({
   description: "Names an object of a given kind and API group in the same namespace.",
   mapType: "atomic",
   fields: {
-    apiGroup: f(string(), 1, "API group of the referenced kind; empty for the core group."),
+    apiGroup: f(string(), 1, "API group of the referenced kind; empty for the core group.", {
+      pointer: true,
+    }),
     kind: f(string(), 2, "Kind of the referenced object.", { required: true }),
     name: f(string(), 3, "Name of the referenced object.", { required: true }),
   },
@@ -23,13 +25,16 @@ export const TypedObjectReference = defineType({
   name: `${CORE}.TypedObjectReference`,
   description: "Names an object of a given kind and API group, possibly in another namespace.",
   fields: {
-    apiGroup: f(string(), 1, "API group of the referenced kind; empty for the core group."),
+    apiGroup: f(string(), 1, "API group of the referenced kind; empty for the core group.", {
+      pointer: true,
+    }),
     kind: f(string(), 2, "Kind of the referenced object.", { required: true }),
     name: f(string(), 3, "Name of the referenced object.", { required: true }),
     namespace: f(
       string(),
       4,
       "Namespace of the referenced object, when it is not the claim's own.",
+      { pointer: true },
     ),
   },
 });
@@ -61,11 +66,13 @@ export const PersistentVolumeClaimSpec = defineType({
       string(),
       5,
       "Storage class that provisions the volume; empty asks for none.",
+      { pointer: true },
     ),
     volumeMode: f(
       string({ enum: ["Block", "Filesystem"] }),
       6,
       "Whether the volume is a filesystem or a raw block device; Filesystem when unset.",
+      { pointer: true },
     ),
     dataSource: f(
       TypedLocalObjectReference,
@@ -77,7 +84,9 @@ export const PersistentVolumeClaimSpec = defineType({
       8,
       "Object to populate the new volume from, possibly in another namespace.",
     ),
-    volumeAttributesClassName: f(string(), 9, "Volume attributes class the claim uses."),
+    volumeAttributesClassName: f(string(), 9, "Volume attributes class the claim uses.", {
+      pointer: true,
+    }),
   },
 });
 

@@ -75,6 +75,7 @@ export const ISCSIVolumeSource = defineType({
       string(),
       12,
       "Custom initiator name, which makes a new interface for the connection.",
+      { pointer: true },
     ),
   },
 });
@@ -168,7 +169,7 @@ export const FCVolumeSource = defineType({
   description: "A Fibre Channel disk.",
   fields: {
     targetWWNs: f(list(string()), 1, "World wide names of the targets."),
-    lun: f(int32(), 2, "Logical unit number of the target."),
+    lun: f(int32(), 2, "Logical unit number of the target.", { pointer: true }),
     fsType: fsType(3),
     readOnly: readOnly(4),
     wwids: f(
@@ -225,13 +226,17 @@ export const AzureDiskVolumeSource = defineType({
       string({ enum: ["None", "ReadOnly", "ReadWrite"] }),
       3,
       "Host caching mode; ReadWrite by default.",
+      { pointer: true },
     ),
-    fsType: f(string(), 4, "Filesystem type to mount; ext4 by default."),
-    readOnly: f(boolean(), 5, "Whether the disk is mounted read-only; false by default."),
+    fsType: f(string(), 4, "Filesystem type to mount; ext4 by default.", { pointer: true }),
+    readOnly: f(boolean(), 5, "Whether the disk is mounted read-only; false by default.", {
+      pointer: true,
+    }),
     kind: f(
       string({ enum: ["Dedicated", "Managed", "Shared"] }),
       6,
       "Kind of disk: Shared (one blob per account), Dedicated or Managed; Shared by default.",
+      { pointer: true },
     ),
   },
 });

@@ -70,6 +70,7 @@ export const KeyToPath = defineType({
       int32(),
       3,
       "Permission bits of the file (0 to 0777); the volume's defaultMode when unset.",
+      { pointer: true },
     ),
   },
 });
@@ -83,6 +84,7 @@ export const HostPathVolumeSource = defineType({
       string({ enum: HOST_PATH_TYPES }),
       2,
       "What must exist at the path before mounting; nothing is checked when empty.",
+      { pointer: true },
     ),
   },
 });
@@ -92,7 +94,9 @@ export const EmptyDirVolumeSource = defineType({
   description: "A directory that starts empty and lives as long as the pod.",
   fields: {
     medium: f(string(), 1, "Storage backing the directory: empty for the node's disk, or Memory."),
-    sizeLimit: f(quantity(), 2, "Most storage the directory may use before the pod is evicted."),
+    sizeLimit: f(quantity(), 2, "Most storage the directory may use before the pod is evicted.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -106,8 +110,10 @@ export const SecretVolumeSource = defineType({
       2,
       "Keys to write and where; every key to a file of its name when empty.",
     ),
-    defaultMode: f(int32(), 3, "Permission bits of the files (0 to 0777); 0644 by default."),
-    optional: f(boolean(), 4, "Whether the secret or its keys may be missing."),
+    defaultMode: f(int32(), 3, "Permission bits of the files (0 to 0777); 0644 by default.", {
+      pointer: true,
+    }),
+    optional: f(boolean(), 4, "Whether the secret or its keys may be missing.", { pointer: true }),
   },
 });
 
@@ -121,8 +127,12 @@ export const ConfigMapVolumeSource = defineType({
       2,
       "Keys to write and where; every key to a file of its name when empty.",
     ),
-    defaultMode: f(int32(), 3, "Permission bits of the files (0 to 0777); 0644 by default."),
-    optional: f(boolean(), 4, "Whether the config map or its keys may be missing."),
+    defaultMode: f(int32(), 3, "Permission bits of the files (0 to 0777); 0644 by default.", {
+      pointer: true,
+    }),
+    optional: f(boolean(), 4, "Whether the config map or its keys may be missing.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -141,6 +151,7 @@ export const DownwardAPIVolumeFile = defineType({
       int32(),
       4,
       "Permission bits of the file (0 to 0777); the volume's defaultMode when unset.",
+      { pointer: true },
     ),
   },
 });
@@ -150,7 +161,9 @@ export const DownwardAPIVolumeSource = defineType({
   description: "Files holding information about the pod itself.",
   fields: {
     items: f(list(DownwardAPIVolumeFile), 1, "The files to write."),
-    defaultMode: f(int32(), 2, "Permission bits of the files (0 to 0777); 0644 by default."),
+    defaultMode: f(int32(), 2, "Permission bits of the files (0 to 0777); 0644 by default.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -164,7 +177,7 @@ export const SecretProjection = defineType({
       2,
       "Keys to write and where; every key to a file of its name when empty.",
     ),
-    optional: f(boolean(), 4, "Whether the secret or its keys may be missing."),
+    optional: f(boolean(), 4, "Whether the secret or its keys may be missing.", { pointer: true }),
   },
 });
 
@@ -178,7 +191,9 @@ export const ConfigMapProjection = defineType({
       2,
       "Keys to write and where; every key to a file of its name when empty.",
     ),
-    optional: f(boolean(), 4, "Whether the config map or its keys may be missing."),
+    optional: f(boolean(), 4, "Whether the config map or its keys may be missing.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -199,6 +214,7 @@ export const ServiceAccountTokenProjection = defineType({
       int64(),
       2,
       "Requested lifetime of the token in seconds; an hour by default.",
+      { pointer: true },
     ),
     path: f(string(), 3, "Relative path of the token file.", { required: true }),
   },
@@ -208,10 +224,16 @@ export const ClusterTrustBundleProjection = defineType({
   name: `${CORE}.ClusterTrustBundleProjection`,
   description: "Certificates from ClusterTrustBundle objects, written as one PEM file.",
   fields: {
-    name: f(string(), 1, "Name of one bundle to use; exclusive with signerName."),
-    signerName: f(string(), 2, "Use every bundle of this signer that matches the label selector."),
+    name: f(string(), 1, "Name of one bundle to use; exclusive with signerName.", {
+      pointer: true,
+    }),
+    signerName: f(string(), 2, "Use every bundle of this signer that matches the label selector.", {
+      pointer: true,
+    }),
     labelSelector: f(LabelSelector, 3, "Labels selecting the bundles of the signer."),
-    optional: f(boolean(), 5, "Whether a missing bundle lets the pod start anyway."),
+    optional: f(boolean(), 5, "Whether a missing bundle lets the pod start anyway.", {
+      pointer: true,
+    }),
     path: f(string(), 4, "Relative path of the file.", { required: true }),
   },
 });
@@ -224,7 +246,9 @@ export const PodCertificateProjection = defineType({
     keyType: f(string(), 2, "Type of key to generate, such as RSA3072 or ED25519.", {
       required: true,
     }),
-    maxExpirationSeconds: f(int32(), 3, "Longest lifetime to ask for, in seconds."),
+    maxExpirationSeconds: f(int32(), 3, "Longest lifetime to ask for, in seconds.", {
+      pointer: true,
+    }),
     credentialBundlePath: f(
       string(),
       4,
@@ -254,7 +278,9 @@ export const ProjectedVolumeSource = defineType({
   description: "Several sources projected into one directory.",
   fields: {
     sources: f(list(VolumeProjection), 1, "The sources to project."),
-    defaultMode: f(int32(), 2, "Permission bits of the files (0 to 0777); 0644 by default."),
+    defaultMode: f(int32(), 2, "Permission bits of the files (0 to 0777); 0644 by default.", {
+      pointer: true,
+    }),
   },
 });
 
@@ -284,8 +310,12 @@ export const CSIVolumeSource = defineType({
   description: "An ephemeral volume provided by a CSI driver.",
   fields: {
     driver: f(string(), 1, "Name of the CSI driver.", { required: true }),
-    readOnly: f(boolean(), 2, "Whether the volume is mounted read-only; false by default."),
-    fsType: f(string(), 3, "Filesystem type to mount; chosen by the driver when empty."),
+    readOnly: f(boolean(), 2, "Whether the volume is mounted read-only; false by default.", {
+      pointer: true,
+    }),
+    fsType: f(string(), 3, "Filesystem type to mount; chosen by the driver when empty.", {
+      pointer: true,
+    }),
     volumeAttributes: f(stringMap(), 4, "Driver-specific properties of the volume."),
     nodePublishSecretRef: f(LocalObjectReference, 5, "Secret passed to the driver when mounting."),
   },

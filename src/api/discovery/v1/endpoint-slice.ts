@@ -72,9 +72,13 @@ const Conditions = defineType({
   name: `${DISCOVERY}.EndpointConditions`,
   description: "The state of an endpoint.",
   fields: {
-    ready: f(boolean(), 1, "True when the endpoint is ready for traffic; unknown when unset."),
-    serving: f(boolean(), 2, "Like ready, but also true while the endpoint is terminating."),
-    terminating: f(boolean(), 3, "True when the endpoint is shutting down."),
+    ready: f(boolean(), 1, "True when the endpoint is ready for traffic; unknown when unset.", {
+      pointer: true,
+    }),
+    serving: f(boolean(), 2, "Like ready, but also true while the endpoint is terminating.", {
+      pointer: true,
+    }),
+    terminating: f(boolean(), 3, "True when the endpoint is shutting down.", { pointer: true }),
   },
 });
 
@@ -114,6 +118,7 @@ const EndpointSchema = defineType({
       string(),
       3,
       "Host name of the endpoint, a DNS label, used by DNS for headless services.",
+      { pointer: true },
     ),
     targetRef: f(
       ref("io.k8s.api.core.v1.ObjectReference"),
@@ -125,8 +130,8 @@ const EndpointSchema = defineType({
       5,
       "Topology labels of the endpoint; replaced by nodeName and zone.",
     ),
-    nodeName: f(string(), 6, "Node that hosts the endpoint."),
-    zone: f(string(), 7, "Zone the endpoint is in."),
+    nodeName: f(string(), 6, "Node that hosts the endpoint.", { pointer: true }),
+    zone: f(string(), 7, "Zone the endpoint is in.", { pointer: true }),
     hints: f(Hints, 8, "Where the endpoint should be used."),
   },
 });
@@ -136,13 +141,18 @@ const PortSchema = defineType({
   description: "A port the endpoints of a slice listen on.",
   mapType: "atomic",
   fields: {
-    name: f(string(), 1, "Name of the port, matching a Service port name; may be empty."),
-    protocol: f(string({ enum: ["SCTP", "TCP", "UDP"] }), 2, "TCP (the default), UDP or SCTP."),
-    port: f(int32(), 3, "Port number; unset means all ports."),
+    name: f(string(), 1, "Name of the port, matching a Service port name; may be empty.", {
+      pointer: true,
+    }),
+    protocol: f(string({ enum: ["SCTP", "TCP", "UDP"] }), 2, "TCP (the default), UDP or SCTP.", {
+      pointer: true,
+    }),
+    port: f(int32(), 3, "Port number; unset means all ports.", { pointer: true }),
     appProtocol: f(
       string(),
       4,
       "Application protocol of the port, such as http or kubernetes.io/h2c.",
+      { pointer: true },
     ),
   },
 });

@@ -83,6 +83,7 @@ const SpecSchema = defineType({
       intOrString(),
       1,
       "Pods that must stay available after an eviction: a number or a percentage.",
+      { pointer: true },
     ),
     // Upstream also replaces the selector whole under strategic merge patch.
     selector: f(
@@ -94,11 +95,13 @@ const SpecSchema = defineType({
       intOrString(),
       3,
       "Pods that may be unavailable after an eviction: a number or a percentage; excludes minAvailable.",
+      { pointer: true },
     ),
     unhealthyPodEvictionPolicy: f(
       string({ enum: ["AlwaysAllow", "IfHealthyBudget"] }),
       4,
       "When running but not ready pods may be evicted: IfHealthyBudget (the default behaviour) or AlwaysAllow.",
+      { pointer: true },
     ),
   },
 });

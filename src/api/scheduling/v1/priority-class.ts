@@ -58,6 +58,7 @@ defineType({
       string({ enum: PREEMPTION_POLICIES }),
       5,
       "Whether pods of this class may preempt lower-priority pods: PreemptLowerPriority (the default) or Never.",
+      { pointer: true },
     ),
   },
 });

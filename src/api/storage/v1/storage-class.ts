@@ -65,17 +65,21 @@ defineType({
       string({ enum: ["Delete", "Recycle", "Retain"] }),
       4,
       "What happens to a provisioned volume when its claim is deleted: Delete (the default) or Retain.",
+      { pointer: true },
     ),
     mountOptions: f(
       list(string()),
       5,
       "Mount options of the provisioned volumes, such as ro or soft.",
     ),
-    allowVolumeExpansion: f(boolean(), 6, "True when claims of this class may be resized."),
+    allowVolumeExpansion: f(boolean(), 6, "True when claims of this class may be resized.", {
+      pointer: true,
+    }),
     volumeBindingMode: f(
       string({ enum: ["Immediate", "WaitForFirstConsumer"] }),
       7,
       "When claims are bound and provisioned: Immediate (the default) or WaitForFirstConsumer, once a pod uses them.",
+      { pointer: true },
     ),
     allowedTopologies: f(
       list(TopologySelectorTerm),
