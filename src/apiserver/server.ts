@@ -17,6 +17,7 @@ import { AlwaysAllowAuthorizer, type Authorizer } from "./auth/authorizer.js";
 import { bootstrap } from "./bootstrap.js";
 import type { RequestContext, ResourceContext } from "./handlers/context.js";
 import { DiscoveryDocuments } from "./handlers/discovery.js";
+import { isOpenApiPath, serveOpenApi } from "./handlers/openapi.js";
 import { getObject, listObjects } from "./handlers/read.js";
 import { handleScale } from "./handlers/scale.js";
 import { watchObjects } from "./handlers/watch.js";
@@ -259,6 +260,7 @@ export class ApiServer {
       throw StatusError.methodNotAllowed(`${ctx.req.method} is not allowed on ${path}`);
     }
     if (path === "/version") return writeJson(ctx.res, 200, versionInfo());
+    if (isOpenApiPath(path)) return serveOpenApi(ctx, path, this.#opts.resources ?? allResources);
     if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(path)) {
       const ok = path.startsWith("/livez") || this.#ready;
       ctx.res.writeHead(ok ? 200 : 500, { "Content-Type": "text/plain; charset=utf-8" });
@@ -267,7 +269,17 @@ export class ApiServer {
     }
     if (path === "/") {
       return writeJson(ctx.res, 200, {
-        paths: ["/api", "/api/v1", "/apis", "/healthz", "/livez", "/readyz", "/version"],
+        paths: [
+          "/api",
+          "/api/v1",
+          "/apis",
+          "/healthz",
+          "/livez",
+          "/openapi/v2",
+          "/openapi/v3",
+          "/readyz",
+          "/version",
+        ],
       });
     }
     throw new StatusError(404, "NotFound", "the server could not find the requested resource");
