@@ -6,6 +6,7 @@ import { decodeBody, decodeObject, mediaType, readBody } from "../http/body.js";
 import { writeJson } from "../http/respond.js";
 import { applyJsonPatch, PatchError } from "../patch/json-patch.js";
 import { applyMergePatch } from "../patch/merge-patch.js";
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from "../protobuf/index.js";
 import type { UpdateFunc, WriteOptions } from "../registry/store.js";
 import type { RequestContext, ResourceContext } from "./context.js";
 import { checkWriteParams, parseDeleteOptions, parseSelection } from "./params.js";
@@ -48,13 +49,7 @@ function checkNamespace(ctx: ResourceContext, obj: KubeObject): void {
 export async function readObject(ctx: RequestContext): Promise<Record<string, unknown>> {
   const contentType = ctx.req.headers["content-type"];
   const body = await readBody(ctx.req);
-  if (mediaType(contentType) === "application/vnd.kubernetes.protobuf") {
-    throw new StatusError(
-      415,
-      "UnsupportedMediaType",
-      "Protobuf request bodies are not supported yet; send JSON or YAML",
-    );
-  }
+  if (mediaType(contentType) === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(body);
   return decodeObject(body, contentType);
 }
 
