@@ -18,9 +18,10 @@ export function parseDryRun(query: URLSearchParams): boolean {
   return values.length > 0;
 }
 
-const FIELD_VALIDATION = new Set(["", "Ignore", "Warn", "Strict"]);
-
-/** Checks the parameters every write takes. */
+/**
+ * Checks the parameters every write takes. `fieldValidation` is checked by the writes that take it
+ * (create, update, patch), since upstream names their options kind when refusing it.
+ */
 export function checkWriteParams(query: URLSearchParams): {
   dryRun: boolean;
   fieldManager?: string;
@@ -28,12 +29,6 @@ export function checkWriteParams(query: URLSearchParams): {
   const manager = query.get("fieldManager");
   if (manager !== null && manager.length > 128) {
     throw StatusError.badRequest("fieldManager must be no more than 128 characters");
-  }
-  const validation = query.get("fieldValidation") ?? "";
-  if (!FIELD_VALIDATION.has(validation)) {
-    throw StatusError.badRequest(
-      `Invalid fieldValidation value ${JSON.stringify(validation)}: use Ignore, Warn or Strict`,
-    );
   }
   const dryRun = parseDryRun(query);
   return manager ? { dryRun, fieldManager: manager } : { dryRun };

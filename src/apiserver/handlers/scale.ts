@@ -9,9 +9,10 @@ import {
 import { getPath, invalid, root } from "../../api/validation.js";
 import { writeJson } from "../http/respond.js";
 import type { ResourceContext } from "./context.js";
-import { checkWriteParams } from "./params.js";
-import { patchFunction } from "./write.js";
+import { patchFunction, writeOptions } from "./write.js";
 import { decodeObject, readBody } from "../http/body.js";
+
+const SCALE_SCHEMA = "io.k8s.api.autoscaling.v1.Scale";
 
 /** The Scale view of an object. */
 export function toScale(
@@ -57,13 +58,13 @@ export async function handleScale(ctx: ResourceContext): Promise<void> {
     writeJson(ctx.res, 200, toScale(ctx.def, scale, entry.obj));
     return;
   }
-  const opts = { ...checkWriteParams(ctx.query), user: ctx.user };
+  const opts = { ...writeOptions(ctx), subresource: "scale" };
   let change: (current: Record<string, unknown>) => Record<string, unknown>;
   if (ctx.info.verb === "update") {
     const body = decodeObject(await readBody(ctx.req), ctx.req.headers["content-type"]);
     change = () => body;
   } else if (ctx.info.verb === "patch") {
-    const apply = await patchFunction(ctx);
+    const apply = await patchFunction(ctx, SCALE_SCHEMA);
     change = (current) => apply(current as KubeObject) as Record<string, unknown>;
   } else {
     throw StatusError.methodNotAllowed(

@@ -2,17 +2,32 @@
 import { StatusError, isNotFound } from "../../api/errors.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import { apiVersionOf, type ResourceDefinition } from "../../api/resource.js";
-import { decodeBody, decodeObject, mediaType, readBody } from "../http/body.js";
-import { writeJson } from "../http/respond.js";
+import { ref } from "../../api/schema.js";
+import { defaultManager } from "../apply/index.js";
+import { checkObjectFields, checkPatchFields } from "../field-validation/check.js";
+import {
+  strictObjectError,
+  strictPatchError,
+  strictWarnings,
+  type CheckedPatchType,
+} from "../field-validation/messages.js";
+import { parseFieldValidation, type FieldValidation } from "../field-validation/mode.js";
+import { decodeBody, decodeObject, isYaml, mediaType, readBody } from "../http/body.js";
+import { addWarnings, writeJson } from "../http/respond.js";
 import { applyJsonPatch, PatchError } from "../patch/json-patch.js";
 import { applyMergePatch } from "../patch/merge-patch.js";
+import { applyStrategicMergePatch } from "../patch/strategic-merge.js";
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from "../protobuf/index.js";
 import type { UpdateFunc, WriteOptions } from "../registry/store.js";
+import { APPLY_PATCH, applyObject, checkForce } from "./apply.js";
 import type { RequestContext, ResourceContext } from "./context.js";
 import { checkWriteParams, parseDeleteOptions, parseSelection } from "./params.js";
 
-function writeOptions(ctx: ResourceContext): WriteOptions {
-  return { ...checkWriteParams(ctx.query), user: ctx.user };
+/** The options of a write from its query, with the field manager the request names or implies. */
+export function writeOptions(ctx: RequestContext): WriteOptions {
+  const params = checkWriteParams(ctx.query);
+  const fieldManager = params.fieldManager ?? defaultManager(ctx.req.headers["user-agent"]);
+  return { ...params, fieldManager, user: ctx.user };
 }
 
 /** Checks the type of a body against the endpoint: kind and apiVersion may be omitted but not differ. */
@@ -45,23 +60,72 @@ function checkNamespace(ctx: ResourceContext, obj: KubeObject): void {
   }
 }
 
+/** A decoded request body, with its text where field validation needs to see duplicate keys. */
+export interface DecodedBody {
+  obj: Record<string, unknown>;
+  text: string;
+  format: "json" | "yaml" | "protobuf";
+}
+
 /** Reads and decodes the object a request carries (JSON, YAML or protobuf). */
 export async function readObject(ctx: RequestContext): Promise<Record<string, unknown>> {
+  return (await readDecoded(ctx)).obj;
+}
+
+async function readDecoded(ctx: RequestContext): Promise<DecodedBody> {
   const contentType = ctx.req.headers["content-type"];
   const body = await readBody(ctx.req);
-  if (mediaType(contentType) === PROTOBUF_MEDIA_TYPE) return decodeProtobufObject(body);
-  return decodeObject(body, contentType);
+  const type = mediaType(contentType);
+  if (type === PROTOBUF_MEDIA_TYPE) {
+    return { obj: decodeProtobufObject(body), text: "", format: "protobuf" };
+  }
+  return {
+    obj: decodeObject(body, contentType),
+    text: body.toString("utf8"),
+    format: isYaml(type) ? "yaml" : "json",
+  };
+}
+
+/**
+ * Checks a create or update body for unknown and duplicate fields, removing unknown ones: Strict
+ * refuses the request, Warn answers with Warning headers, Ignore says nothing.
+ */
+function checkBodyFields(ctx: ResourceContext, body: DecodedBody, mode: FieldValidation): void {
+  // Protobuf has no duplicate keys, and its decoder keeps only the fields the schema knows.
+  if (body.format === "protobuf") return;
+  const errors = checkObjectFields({
+    obj: body.obj,
+    body: body.text,
+    contentType: body.format,
+    schemaName: ctx.def.schema,
+    mode,
+  });
+  report(ctx, errors, mode, () => strictObjectError(errors, ctx.def, body.obj));
+}
+
+function report(
+  ctx: RequestContext,
+  errors: string[],
+  mode: FieldValidation,
+  strict: () => StatusError,
+): void {
+  if (errors.length === 0) return;
+  if (mode === "Strict") throw strict();
+  addWarnings(ctx.res, strictWarnings(errors));
 }
 
 /** POST to a collection. */
 export async function createObject(ctx: ResourceContext): Promise<void> {
   const opts = writeOptions(ctx);
+  const mode = parseFieldValidation(ctx.query.get("fieldValidation"), "CreateOptions");
   if (ctx.def.namespaced && !ctx.info.namespace) {
     throw StatusError.methodNotAllowed(
       `the server does not allow creating ${ctx.def.plural} without a namespace in the path`,
     );
   }
-  const obj = checkTypeMeta(ctx.def, await readObject(ctx));
+  const body = await readDecoded(ctx);
+  checkBodyFields(ctx, body, mode);
+  const obj = checkTypeMeta(ctx.def, body.obj);
   checkNamespace(ctx, obj);
   const created = await ctx.store.create(ctx.info.namespace, obj, opts);
   writeJson(ctx.res, 201, created.json);
@@ -70,7 +134,10 @@ export async function createObject(ctx: ResourceContext): Promise<void> {
 /** PUT of an object or its status. */
 export async function updateObject(ctx: ResourceContext): Promise<void> {
   const opts = writeOptions(ctx);
-  const obj = checkTypeMeta(ctx.def, await readObject(ctx));
+  const mode = parseFieldValidation(ctx.query.get("fieldValidation"), "UpdateOptions");
+  const body = await readDecoded(ctx);
+  checkBodyFields(ctx, body, mode);
+  const obj = checkTypeMeta(ctx.def, body.obj);
   checkNamespace(ctx, obj);
   const { namespace, name, subresource } = ctx.info;
   try {
@@ -92,46 +159,58 @@ export async function updateObject(ctx: ResourceContext): Promise<void> {
   }
 }
 
-/** The function that applies a PATCH body of the given media type to an object. */
+const PATCH_TYPES: Record<string, CheckedPatchType> = {
+  "application/merge-patch+json": "merge-patch",
+  "application/json-patch+json": "json-patch",
+  "application/strategic-merge-patch+json": "strategic-merge-patch",
+};
+
+/**
+ * The function that applies a PATCH body (merge, JSON or strategic merge patch) to an object of
+ * schema type `schemaName`, checking the result's fields as `fieldValidation` asks.
+ */
 export async function patchFunction(
-  ctx: ResourceContext,
+  ctx: RequestContext,
+  schemaName: string,
 ): Promise<(target: KubeObject) => KubeObject> {
-  const contentType = ctx.req.headers["content-type"];
-  const type = mediaType(contentType);
-  const body = await readBody(ctx.req);
-  switch (type) {
-    case "application/merge-patch+json": {
-      const patch = decodeBody(body, "application/json");
-      if (patch === null || typeof patch !== "object" || Array.isArray(patch)) {
-        throw StatusError.badRequest("A merge patch must be a JSON object");
-      }
-      return (target) => applyMergePatch(target, patch) as KubeObject;
-    }
-    case "application/json-patch+json": {
-      const ops = decodeBody(body, "application/json");
-      return (target) => {
-        try {
-          return applyJsonPatch(target, ops) as KubeObject;
-        } catch (err) {
-          if (err instanceof PatchError) throw patchStatus(err);
-          throw err;
-        }
-      };
-    }
-    case "application/strategic-merge-patch+json":
-    case "application/apply-patch+yaml":
-      throw new StatusError(
-        415,
-        "UnsupportedMediaType",
-        `Patches of type ${type} are not supported yet; use application/merge-patch+json or application/json-patch+json`,
-      );
-    default:
-      throw new StatusError(
-        415,
-        "UnsupportedMediaType",
-        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json (got ${type || "none"})`,
-      );
+  const mode = parseFieldValidation(ctx.query.get("fieldValidation"), "PatchOptions");
+  const type = PATCH_TYPES[mediaType(ctx.req.headers["content-type"])];
+  if (!type) throw unsupportedPatch(ctx);
+  const text = (await readBody(ctx.req)).toString("utf8");
+  const patch = decodeBody(Buffer.from(text), "application/json");
+  if (
+    type !== "json-patch" &&
+    (patch === null || typeof patch !== "object" || Array.isArray(patch))
+  ) {
+    throw StatusError.badRequest(`A ${type.replace("-", " ")} must be a JSON object`);
   }
+  const schema = ref(schemaName);
+  return (target) => {
+    let patched: unknown;
+    try {
+      if (type === "merge-patch") patched = applyMergePatch(target, patch);
+      else if (type === "json-patch") patched = applyJsonPatch(target, patch);
+      else patched = applyStrategicMergePatch(target, patch, schema);
+    } catch (err) {
+      if (err instanceof PatchError) throw patchStatus(err);
+      throw err;
+    }
+    if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
+      throw StatusError.badRequest("The patched object is not an object");
+    }
+    const errors = checkPatchFields({ type, patch: text, patched, schemaName, mode });
+    report(ctx, errors, mode, () => strictPatchError(errors, { type, patch, patched }));
+    return patched as KubeObject;
+  };
+}
+
+function unsupportedPatch(ctx: RequestContext): StatusError {
+  const type = mediaType(ctx.req.headers["content-type"]);
+  return new StatusError(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json (got ${type || "none"})`,
+  );
 }
 
 /** The Status of a patch that cannot be applied: malformed (400), failed (422) or too large (413). */
@@ -144,15 +223,12 @@ function patchStatus(err: PatchError): StatusError {
 /** PATCH of an object or its status. */
 export async function patchObject(ctx: ResourceContext): Promise<void> {
   const opts = writeOptions(ctx);
-  const apply = await patchFunction(ctx);
+  if (mediaType(ctx.req.headers["content-type"]) === APPLY_PATCH) return applyObject(ctx, opts);
+  checkForce(ctx.query);
+  const apply = await patchFunction(ctx, ctx.def.schema);
   const { namespace, name, subresource } = ctx.info;
-  const update: UpdateFunc = (current) => {
-    const patched = apply(current);
-    if (patched === null || typeof patched !== "object" || Array.isArray(patched)) {
-      throw StatusError.badRequest("The patched object is not an object");
-    }
-    return checkTypeMeta(ctx.def, patched as Record<string, unknown>);
-  };
+  const update: UpdateFunc = (current) =>
+    checkTypeMeta(ctx.def, apply(current) as unknown as Record<string, unknown>);
   writeJson(
     ctx.res,
     200,

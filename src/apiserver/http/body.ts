@@ -39,6 +39,16 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? "").split(";")[0]!.trim().toLowerCase();
 }
 
+/** Whether a media type (without parameters) is one of YAML's. */
+export function isYaml(type: string): boolean {
+  return (
+    type === "application/yaml" ||
+    type === "application/x-yaml" ||
+    type === "text/yaml" ||
+    type.endsWith("+yaml")
+  );
+}
+
 /**
  * Decodes a JSON or YAML body into a value. Anything that does not parse is a 400 BadRequest naming the
  * problem; a body of another media type is a 415.
@@ -55,14 +65,10 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
       throw StatusError.badRequest(`The request body is not valid JSON: ${(err as Error).message}`);
     }
   }
-  if (
-    type === "application/yaml" ||
-    type === "application/x-yaml" ||
-    type === "text/yaml" ||
-    type.endsWith("+yaml")
-  ) {
+  if (isYaml(type)) {
     try {
-      return parseYaml(text, { version: "1.1", maxAliasCount: 100 }) as unknown;
+      // Repeated keys keep the last value, as upstream's decoder does; field validation reports them.
+      return parseYaml(text, { version: "1.1", maxAliasCount: 100, uniqueKeys: false }) as unknown;
     } catch (err) {
       throw StatusError.badRequest(`The request body is not valid YAML: ${(err as Error).message}`);
     }

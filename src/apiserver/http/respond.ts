@@ -1,6 +1,7 @@
 /** Writing responses: JSON objects, Status errors, and content negotiation of the Accept header. */
 import type { ServerResponse } from "node:http";
 import { StatusError, type Status } from "../../api/errors.js";
+import { WarningRecorder } from "../field-validation/warnings.js";
 import { CachedObject } from "../registry/codec.js";
 
 /**
@@ -21,6 +22,17 @@ export function writeJson(
     ...headers,
   });
   res.end(text);
+}
+
+const recorders = new WeakMap<ServerResponse, WarningRecorder>();
+
+/** Adds `Warning` headers (299, as upstream sends them) to a response not yet written. */
+export function addWarnings(res: ServerResponse, texts: readonly string[]): void {
+  if (texts.length === 0 || res.headersSent) return;
+  let recorder = recorders.get(res);
+  if (!recorder) recorders.set(res, (recorder = new WarningRecorder()));
+  for (const text of texts) recorder.add(text);
+  res.setHeader("Warning", recorder.headerValues());
 }
 
 /** Writes a Status for any error; errors that are not StatusErrors become 500 InternalError. */

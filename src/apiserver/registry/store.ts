@@ -4,7 +4,7 @@
  */
 import { StatusError } from "../../api/errors.js";
 import type { DeleteOptions, KubeObject } from "../../api/meta/types.js";
-import type { ResourceDefinition } from "../../api/resource.js";
+import { apiVersionOf, type ResourceDefinition } from "../../api/resource.js";
 import {
   validateObjectMeta,
   validateObjectMetaUpdate,
@@ -22,6 +22,7 @@ import {
 import { deepEqual } from "../../util/deep-equal.js";
 import type { Admission, AdmissionAttributes } from "../admission/admission.js";
 import type { UserInfo } from "../auth/authenticator.js";
+import { recordUpdate } from "../apply/index.js";
 import { decodeContinue, encodeContinue } from "./continue-token.js";
 import { objectKey, scopePrefix } from "./keys.js";
 import {
@@ -37,8 +38,14 @@ import { decodeStored, type ResourceCache, type WatchCache } from "./watch-cache
 export interface WriteOptions {
   dryRun: boolean;
   user: UserInfo;
+  /** Who makes the write, for managedFields; the server's own name when absent. */
   fieldManager?: string;
+  /** The write set managedFields itself (server-side apply), so it is not recorded as an Update. */
+  managedFieldsSet?: boolean;
 }
+
+/** The field manager of writes the server makes itself (the initial namespaces and Service). */
+const SERVER_MANAGER = "kates-apiserver";
 
 export interface ListOptions {
   /** Keeps only objects for which this holds (label and field selectors). */
@@ -72,6 +79,7 @@ export class Store {
   readonly #cache: ResourceCache;
   readonly #admission: Admission;
   readonly #qr: { group: string; resource: string };
+  readonly #apiVersion: string;
 
   constructor(
     def: ResourceDefinition,
@@ -85,6 +93,7 @@ export class Store {
     this.#cache = watchCache.resource(scopePrefix(def, ""));
     this.#admission = admission;
     this.#qr = { group: def.group, resource: def.plural };
+    this.#apiVersion = apiVersionOf(def);
   }
 
   get cache(): ResourceCache {
@@ -256,6 +265,7 @@ export class Store {
     def.prepareForCreate?.(obj);
     const attrs = this.#attrs("CREATE", namespace, meta.name ?? "", obj, undefined, opts);
     await this.#admission.admit(attrs);
+    if (!opts.managedFieldsSet) this.#recordUpdate(undefined, obj, opts, undefined);
 
     const errors = [...validateObjectMeta(obj.metadata, def), ...(def.validate?.(obj) ?? [])];
     if (errors.length) throw StatusError.invalid(def, meta.name ?? meta.generateName ?? "", errors);
@@ -353,6 +363,7 @@ export class Store {
     else def.prepareForUpdate?.(next, old);
     const attrs = this.#attrs("UPDATE", namespace, name, next, old, opts, opts.subresource ?? "");
     await this.#admission.admit(attrs);
+    if (!opts.managedFieldsSet) this.#recordUpdate(old, next, opts, opts.subresource);
 
     const errors = [
       ...validateObjectMetaUpdate(next.metadata, old.metadata, def),
@@ -364,6 +375,24 @@ export class Store {
     if (errors.length) throw StatusError.invalid(def, name, errors);
     await this.#admission.validate(attrs);
     return next;
+  }
+
+  /** Gives the fields a write changed to its manager in `next.metadata.managedFields`. */
+  #recordUpdate(
+    live: KubeObject | undefined,
+    next: KubeObject,
+    opts: WriteOptions,
+    subresource: string | undefined,
+  ): void {
+    recordUpdate({
+      live,
+      updated: next,
+      manager: opts.fieldManager ?? SERVER_MANAGER,
+      apiVersion: this.#apiVersion,
+      ...(subresource ? { subresource } : {}),
+      now: timestamp(),
+      schema: this.def.schema,
+    });
   }
 
   /** Whether an object marked for deletion has nothing left to wait for, so an update removes it. */
