@@ -14,12 +14,14 @@ import { NamespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { ServiceAllocation } from "./admission/service-allocation.js";
 import { AllowAllAuthenticator, type Authenticator } from "./auth/authenticator.js";
 import { AlwaysAllowAuthorizer, type Authorizer } from "./auth/authorizer.js";
+import { TokenIssuer } from "./auth/service-account-tokens.js";
 import { bootstrap } from "./bootstrap.js";
 import type { RequestContext, ResourceContext } from "./handlers/context.js";
 import { DiscoveryDocuments } from "./handlers/discovery.js";
 import { isOpenApiPath, serveOpenApi } from "./handlers/openapi.js";
 import { getObject, listObjects } from "./handlers/read.js";
 import { handleScale } from "./handlers/scale.js";
+import { createToken, type TokenRequestDeps } from "./handlers/token.js";
 import { watchObjects } from "./handlers/watch.js";
 import {
   createObject,
@@ -49,6 +51,8 @@ export interface ApiServerOptions {
   serviceCidr?: string;
   /** How many recent changes of each resource the watch cache keeps for watches that start in the past. */
   watchCacheWindow?: number;
+  /** PEM key file that signs service account tokens, made when missing; none: a key in memory. */
+  serviceAccountKeyFile?: string;
 }
 
 /** A running API server. */
@@ -63,6 +67,7 @@ export class ApiServer {
   readonly #authn: Authenticator;
   readonly #authz: Authorizer;
   readonly #http: Server;
+  #tokens: TokenRequestDeps | undefined;
   #ready = false;
 
   private constructor(opts: ApiServerOptions, address: string) {
@@ -97,6 +102,12 @@ export class ApiServer {
     return `http://${host}:${addr.port}`;
   }
 
+  /** The signer of service account tokens, for in-process components and tests. */
+  get tokenIssuer(): TokenIssuer {
+    if (!this.#tokens) throw new Error("Cannot use the token issuer: the server has not started");
+    return this.#tokens.issuer;
+  }
+
   /** The store of a resource, for in-process components and tests. */
   store(group: string, plural: string): Store {
     const store = this.#stores.get(`${group}/${plural}`);
@@ -105,6 +116,11 @@ export class ApiServer {
   }
 
   async #start(): Promise<void> {
+    const keyFile = this.#opts.serviceAccountKeyFile;
+    // Generating a key takes a moment in the thread pool, so it overlaps filling the watch cache.
+    // It is awaited below; the catch only keeps an early failure from counting as unhandled.
+    const issuer = TokenIssuer.open(keyFile ? { keyFile } : {});
+    issuer.catch(() => undefined);
     const all = this.#opts.resources ?? allResources;
     for (const def of all) if (def.virtual) this.#virtual.set(`${def.group}/${def.plural}`, def);
     const resources = all.filter((def) => !def.virtual);
@@ -133,6 +149,14 @@ export class ApiServer {
         new Store(def, this.#opts.backend, this.#watchCache, admission),
       );
     }
+    this.#tokens = {
+      issuer: await issuer,
+      get: async (plural, namespace, name) => {
+        const store = this.#stores.get(`/${plural}`);
+        if (!store) throw StatusError.notFound({ group: "", resource: plural }, name);
+        return (await store.get(namespace, name)).obj;
+      },
+    };
 
     await new Promise<void>((resolve, reject) => {
       this.#http.once("error", reject);
@@ -224,6 +248,9 @@ export class ApiServer {
     }
     const rctx: ResourceContext = { ...ctx, def, store };
 
+    if (info.subresource === "token" && def.group === "" && def.plural === "serviceaccounts") {
+      return createToken(ctx, this.#tokens!);
+    }
     if (info.subresource === "scale") return handleScale(rctx);
     if (info.subresource && !(info.subresource === "status" && def.statusSubresource)) {
       throw new StatusError(404, "NotFound", "the server could not find the requested resource");

@@ -9,7 +9,7 @@ import { defaultDataDir } from "./paths.js";
 
 export const serverFlags: Record<string, FlagSpec> = {
   "data-dir": {
-    description: "Folder for the store and the admin kubeconfig",
+    description: "Folder for the store, the admin kubeconfig and the service account signing key",
     default: defaultDataDir(),
     env: "KATES_DATA_DIR",
   },
@@ -56,6 +56,7 @@ export async function runServer(args: string[]): Promise<void> {
     port,
     logger: log,
     serviceCidr: flags["service-cidr"]!,
+    serviceAccountKeyFile: join(dataDir, "sa.key"),
   });
   const kubeconfig = join(dataDir, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigFor("kates", server.url));

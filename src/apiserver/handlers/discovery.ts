@@ -3,6 +3,7 @@
  * documents (`apidiscovery.k8s.io/v2`, one request for everything) that current clients ask for, and the
  * legacy per-group-version documents older clients and some commands (auth can-i, drain) still read.
  */
+import { TOKEN_REQUEST_KIND } from "../../api/authentication/v1/index.js";
 import { StatusError } from "../../api/errors.js";
 import type { ResourceDefinition } from "../../api/resource.js";
 import { parseAccept, writeJson } from "../http/respond.js";
@@ -163,6 +164,9 @@ function subresourcesOf(def: ResourceDefinition): Subresource[] {
       kind: { group: "autoscaling", version: "v1", kind: "Scale" },
       verbs: SUBRESOURCE_VERBS,
     });
+  }
+  if (def.group === "" && def.plural === "serviceaccounts") {
+    subs.push({ name: "token", kind: TOKEN_REQUEST_KIND, verbs: ["create"] });
   }
   return subs;
 }
