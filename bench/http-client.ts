@@ -114,14 +114,19 @@ export class BenchClient {
   }
 
   /** Sends one request on an idle connection; at most as many in flight as the client has sockets. */
-  async send(method: string, path: string, body?: string): Promise<Response> {
+  async send(
+    method: string,
+    path: string,
+    body?: string,
+    contentType = "application/json",
+  ): Promise<Response> {
     const conn = this.#idle.pop();
     if (!conn) throw new Error("More requests in flight than the client has connections");
     const head =
       `${method} ${path} HTTP/1.1\r\nHost: ${this.#host}:${this.#port}\r\n` +
       (body === undefined
         ? "\r\n"
-        : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+        : `Content-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
     try {
       return await conn.send(Buffer.from(body === undefined ? head : head + body));
     } finally {

@@ -5,15 +5,15 @@
  * delivery delay to 100 watchers, and idle memory.
  * Figures only; nothing here asserts a time. Run with `npm run bench` (after `npm run build`).
  */
-import { fork, spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openBackend } from "../src/storage/open.js";
 import { BenchClient, quantile, runConcurrent } from "./http-client.js";
+import { freePort, rssMiB, startServer } from "./server.js";
 
 const CREATES = Number(process.env["BENCH_CREATES"] ?? 20_000);
 const CLIENTS = 16;
@@ -46,43 +46,6 @@ function pod(namespace: string, name: string): string {
       ],
     },
   });
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
-async function startServer(dir: string, port: number): Promise<ChildProcess> {
-  const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
-  const child = spawn(
-    process.execPath,
-    [main, "server", "--data-dir", dir, "--listen", `127.0.0.1:${port}`, "--log-level", "warn"],
-    {
-      stdio: ["ignore", "inherit", "inherit"],
-    },
-  );
-  for (let i = 0; i < 200; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (res.ok) return child;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error("Cannot start the server for the benchmark");
 }
 
 async function createNamespaces(client: BenchClient, names: string[]): Promise<void> {
