@@ -46,8 +46,11 @@ export interface Field {
   /** The upstream protobuf field number; absent for fields that have none. */
   readonly proto?: number;
   readonly required?: boolean;
-  /** `merge,retainKeys` for union structs such as a Deployment's strategy (`x-kubernetes-patch-strategy`). */
-  readonly patchStrategy?: "retainKeys";
+  /**
+   * The strategic-merge-patch strategy of a struct field (`x-kubernetes-patch-strategy`): `retainKeys`
+   * for unions such as a Deployment's strategy, `replace` for structs a patch replaces whole.
+   */
+  readonly patchStrategy?: "retainKeys" | "replace";
   /**
    * The upstream Go field is a pointer to a scalar (`*int32`, `*bool`, `*string`): a zero value it carries
    * is a value, not "unset". Protobuf always encodes other scalars, so a decoder drops their zero values.
@@ -160,7 +163,7 @@ export function f(
   schema: Schema,
   proto: number | undefined,
   description: string,
-  opts: { required?: boolean; patchStrategy?: "retainKeys"; pointer?: boolean } = {},
+  opts: { required?: boolean; patchStrategy?: "retainKeys" | "replace"; pointer?: boolean } = {},
 ): Field {
   return { schema, description, ...(proto === undefined ? {} : { proto }), ...opts };
 }

@@ -134,7 +134,7 @@ for (const variant of [
     });
 
     it("create -f creates every document of a multi-document file", async () => {
-      const out = await ok(["create", "-f", "-", "--validate=false"], MANIFEST);
+      const out = await ok(["create", "-f", "-"], MANIFEST);
       assert.match(out, /namespace\/shop created/);
       assert.match(out, /deployment\.apps\/web created/);
       assert.match(out, /service\/web created/);
@@ -143,7 +143,7 @@ for (const variant of [
     });
 
     it("create of an existing object is AlreadyExists", async () => {
-      const r = await k(["create", "-f", "-", "--validate=false"], MANIFEST);
+      const r = await k(["create", "-f", "-"], MANIFEST);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /AlreadyExists.*namespaces "shop" already exists/);
     });
@@ -263,9 +263,9 @@ for (const variant of [
     it("replace with a stale object is a Conflict", async () => {
       const current = JSON.parse(await ok(["get", "cm", "settings", "-n", "shop", "-o", "json"]));
       current.data.color = "green";
-      await ok(["replace", "-f", "-", "--validate=false"], JSON.stringify(current));
+      await ok(["replace", "-f", "-"], JSON.stringify(current));
       current.data.color = "red";
-      const r = await k(["replace", "-f", "-", "--validate=false"], JSON.stringify(current));
+      const r = await k(["replace", "-f", "-"], JSON.stringify(current));
       assert.notEqual(r.code, 0);
       assert.match(
         r.stderr,
@@ -279,7 +279,7 @@ for (const variant of [
 
     it("invalid objects are refused with the failing fields", async () => {
       const r = await k(
-        ["create", "-f", "-", "--validate=false"],
+        ["create", "-f", "-"],
         JSON.stringify({
           apiVersion: "apps/v1",
           kind: "Deployment",
@@ -312,7 +312,7 @@ for (const variant of [
         data: { a: "b" },
       };
       const out = await ok(
-        ["create", "-f", "-", "--validate=false", "--dry-run=server", "-o", "json"],
+        ["create", "-f", "-", "--dry-run=server", "-o", "json"],
         JSON.stringify(dry),
       );
       assert.equal(JSON.parse(out).data.a, "b");
@@ -330,10 +330,7 @@ for (const variant of [
           labels: { chunk: "yes" },
         },
       }));
-      await ok(
-        ["create", "-f", "-", "--validate=false"],
-        JSON.stringify({ apiVersion: "v1", kind: "List", items }),
-      );
+      await ok(["create", "-f", "-"], JSON.stringify({ apiVersion: "v1", kind: "List", items }));
       const out = await ok([
         "get",
         "cm",
@@ -377,7 +374,7 @@ for (const variant of [
           metadata: { name: "watched", namespace: "shop" },
           data: { x: "1" },
         };
-        await ok(["create", "-f", "-", "--validate=false"], JSON.stringify(watched));
+        await ok(["create", "-f", "-"], JSON.stringify(watched));
         await eventually(() => /watched\s+1/.test(watch.output()), 10_000, "the ADDED row");
         await ok(["label", "cm", "watched", "-n", "shop", "seen=yes"]);
         await eventually(
@@ -394,9 +391,9 @@ for (const variant of [
       const out = await ok(["delete", "cm", "-n", "shop", "-l", "chunk=yes"]);
       assert.equal((out.match(/deleted/g) ?? []).length, 23);
       await ok(["delete", "deploy", "web", "-n", "shop", "--cascade=foreground"]);
-      await ok(["create", "-f", "-", "--validate=false"], MANIFEST.split("---")[1]!);
+      await ok(["create", "-f", "-"], MANIFEST.split("---")[1]!);
       await ok(["delete", "deploy", "web", "-n", "shop", "--cascade=orphan"]);
-      await ok(["create", "-f", "-", "--validate=false"], MANIFEST.split("---")[1]!);
+      await ok(["create", "-f", "-"], MANIFEST.split("---")[1]!);
       await ok(["delete", "deploy", "web", "-n", "shop", "--cascade=background", "--wait"]);
       assert.match((await k(["get", "deploy", "web", "-n", "shop"])).stderr, /NotFound/);
       await ok(["wait", "--for=delete", "deploy/web", "-n", "shop", "--timeout=5s"]);
@@ -416,7 +413,7 @@ for (const variant of [
         kind: "ConfigMap",
         metadata: { name: "x", namespace: "nowhere" },
       };
-      const r = await k(["create", "-f", "-", "--validate=false"], JSON.stringify(cm));
+      const r = await k(["create", "-f", "-"], JSON.stringify(cm));
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /NotFound.*namespaces "nowhere" not found/);
     });

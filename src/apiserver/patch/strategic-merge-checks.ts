@@ -144,12 +144,7 @@ export function fieldSchema(schema: Schema | undefined, key: string): Schema | u
 export function replacesWhole(schema: Schema | undefined, key: string): boolean {
   if (schema?.type !== "ref") return false;
   const fields = getType(schema.name).fields;
-  // Field.patchStrategy only admits "retainKeys" so far; read as a string, marking a field
-  // "replace" in its definition is then all it takes.
-  const strategy: string | undefined = Object.hasOwn(fields, key)
-    ? fields[key]?.patchStrategy
-    : undefined;
-  return strategy === "replace";
+  return Object.hasOwn(fields, key) && fields[key]?.patchStrategy === "replace";
 }
 
 /** The list semantics of a list schema; undefined for anything else. */

@@ -3,8 +3,9 @@ import { describe, it } from "node:test";
 
 import "../../api/apps/v1/index.js";
 import "../../api/core/v1/index.js";
-import { defineType, f, ref, string } from "../../api/schema.js";
-import type { Field, Schema } from "../../api/schema.js";
+import "../../api/policy/v1/index.js";
+import { ref } from "../../api/schema.js";
+import type { Schema } from "../../api/schema.js";
 import { applyStrategicMergePatch, PatchError } from "./strategic-merge.js";
 
 const DEPLOYMENT = ref("io.k8s.api.apps.v1.Deployment");
@@ -12,21 +13,7 @@ const POD = ref("io.k8s.api.core.v1.Pod");
 const SERVICE = ref("io.k8s.api.core.v1.Service");
 const CONTROLLER_REVISION = ref("io.k8s.api.apps.v1.ControllerRevision");
 
-/**
- * A PodDisruptionBudget spec as upstream tags it: its selector is replaced whole. Field's type does
- * not admit "replace" yet, hence the cast.
- */
-const REPLACED_SELECTOR_SPEC = defineType({
-  name: "test.strategic-merge.ReplacedSelectorSpec",
-  description: "A spec whose selector a strategic merge patch replaces whole.",
-  fields: {
-    minAvailable: f(string(), 1, "A scalar beside the selector."),
-    selector: {
-      ...f(ref("io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector"), 2, "Replaced whole."),
-      patchStrategy: "replace",
-    } as unknown as Field,
-  },
-});
+const PDB = ref("io.k8s.api.policy.v1.PodDisruptionBudget");
 
 interface Case {
   name: string;
@@ -678,11 +665,11 @@ describe("applyStrategicMergePatch() $setElementOrder", () => {
 describe("applyStrategicMergePatch() fields replaced whole", () => {
   runCases([
     {
-      name: "a struct with patch strategy replace takes the patch's value alone",
-      schema: REPLACED_SELECTOR_SPEC,
-      live: { minAvailable: "1", selector: { matchLabels: { app: "a", old: "y" } } },
-      patch: { selector: { matchLabels: { app: "b" }, matchExpressions: null } },
-      result: { minAvailable: "1", selector: { matchLabels: { app: "b" } } },
+      name: "a PodDisruptionBudget's selector (patch strategy replace) takes the patch's value alone",
+      schema: PDB,
+      live: { spec: { minAvailable: 1, selector: { matchLabels: { app: "a", old: "y" } } } },
+      patch: { spec: { selector: { matchLabels: { app: "b" }, matchExpressions: null } } },
+      result: { spec: { minAvailable: 1, selector: { matchLabels: { app: "b" } } } },
     },
   ]);
 });

@@ -85,11 +85,11 @@ const SpecSchema = defineType({
       "Pods that must stay available after an eviction: a number or a percentage.",
       { pointer: true },
     ),
-    // Upstream also replaces the selector whole under strategic merge patch.
     selector: f(
       LabelSelectorSchema,
       2,
       "Label query over the pods the budget covers; an empty selector covers all pods in the namespace.",
+      { patchStrategy: "replace" },
     ),
     maxUnavailable: f(
       intOrString(),
