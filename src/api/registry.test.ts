@@ -40,6 +40,7 @@ describe("registry", () => {
       "events.k8s.io",
       "authorization.k8s.io",
       "batch",
+      "networking.k8s.io",
       "policy",
       "storage.k8s.io",
       "scheduling.k8s.io",

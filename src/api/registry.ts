@@ -10,6 +10,7 @@ import { coordinationV1 } from "./coordination/v1/index.js";
 import { coreV1 } from "./core/v1/index.js";
 import { discoveryV1 } from "./discovery/v1/index.js";
 import { eventsV1 } from "./events/v1/index.js";
+import { networkingV1 } from "./networking/v1/index.js";
 import { policyV1 } from "./policy/v1/index.js";
 import type { ResourceDefinition } from "./resource.js";
 import { schedulingV1 } from "./scheduling/v1/index.js";
@@ -22,6 +23,7 @@ export const allResources: readonly ResourceDefinition[] = [
   ...eventsV1,
   ...authorizationV1,
   ...batchV1,
+  ...networkingV1,
   ...policyV1,
   ...storageV1,
   ...schedulingV1,
