@@ -146,6 +146,17 @@ for (const minor of [33, 32, 27]) {
       );
     });
 
+    it("apply --prune deletes the labelled objects a manifest no longer holds", async () => {
+      const cm = (name: string) =>
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  labels: {set: p}\ndata: {k: v}\n`;
+      await ok(["apply", "--prune", "-l", "set=p", "-f", "-"], `${cm("p1")}---\n${cm("p2")}`);
+      const out = await ok(["apply", "--prune", "-l", "set=p", "-f", "-"], cm("p1"));
+      assert.match(out, /configmap\/p1 unchanged/);
+      assert.match(out, /configmap\/p2 pruned/);
+      const left = await ok(["get", "configmaps", "-l", "set=p", "-o", "name"]);
+      assert.equal(left.trim(), "configmap/p1");
+    });
+
     it("apply --dry-run=server and diff show a change without making it", async () => {
       const V3 = V2.replace("nginx:1.27", "nginx:1.28");
       const dry = await ok(["apply", "--dry-run=server", "-f", "-"], V3);

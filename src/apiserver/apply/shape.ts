@@ -89,6 +89,10 @@ const ZERO_PRESENT: Readonly<Record<string, readonly string[]>> = {
   "io.k8s.api.batch.v1.JobSpec": ["template"],
   "io.k8s.api.batch.v1.CronJobSpec": ["jobTemplate"],
   "io.k8s.api.batch.v1.JobTemplateSpec": ["metadata", "spec"],
+  "io.k8s.api.networking.v1.NetworkPolicySpec": ["podSelector"],
+  "io.k8s.api.networking.v1.IngressStatus": ["loadBalancer"],
+  "io.k8s.api.networking.v1.IngressServiceBackend": ["port"],
+  "io.k8s.api.networking.v1.HTTPIngressPath": ["backend"],
 };
 
 const KIND_ZERO_PRESENT = ["metadata", "spec", "status"];
