@@ -43,6 +43,11 @@ class Connection {
     this.socket.on("close", () => fail(new Error("The server closed the connection")));
   }
 
+  /** True once the connection failed or was closed (the server ends idle keep-alive connections). */
+  get broken(): boolean {
+    return this.#failure !== undefined;
+  }
+
   send(request: Buffer): Promise<Response> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
@@ -120,8 +125,13 @@ export class BenchClient {
     body?: string,
     contentType = "application/json",
   ): Promise<Response> {
-    const conn = this.#idle.pop();
+    let conn = this.#idle.pop();
     if (!conn) throw new Error("More requests in flight than the client has connections");
+    if (conn.broken) {
+      const fresh = new Connection(this.#host, this.#port);
+      this.#all[this.#all.indexOf(conn)] = fresh;
+      conn = fresh;
+    }
     const head =
       `${method} ${path} HTTP/1.1\r\nHost: ${this.#host}:${this.#port}\r\n` +
       (body === undefined
