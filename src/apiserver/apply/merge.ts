@@ -6,6 +6,7 @@
 import { indexList, isObject } from "./compare.js";
 import type { FieldSet } from "./field-set.js";
 import { ANY, elementKey, type ListShape, type Shape } from "./shape.js";
+import { copyJson } from "../../util/json-copy.js";
 
 /**
  * The live value with the config merged in, as a fresh value that shares nothing with either
@@ -174,18 +175,6 @@ export function dropNulls(value: unknown): void {
       else dropNulls(value[key]);
     }
   }
-}
-
-/** A deep copy of a JSON value, without the checks of a copy of untrusted input. */
-export function copyJson(value: unknown): unknown {
-  if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyJson);
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) setOwn(out, key, copyJson(v));
-  }
-  return out;
 }
 
 function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {

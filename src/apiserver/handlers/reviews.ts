@@ -14,6 +14,7 @@ import { writeJson } from "../http/respond.js";
 import type { RequestContext } from "./context.js";
 import { checkWriteParams } from "./params.js";
 import { checkTypeMeta, readObject } from "./write.js";
+import { copyJson } from "../../util/json-copy.js";
 
 /** Answers a POST to a review resource. */
 export async function createReview(
@@ -52,7 +53,7 @@ export async function createReview(
   } else {
     const r = review as SelfSubjectRulesReview;
     const rules = await authorizer.rulesFor(ctx.user, r.spec?.namespace ?? "");
-    r.status = structuredClone(rules);
+    r.status = copyJson(rules);
   }
   writeJson(ctx.res, 201, review);
 }

@@ -22,6 +22,7 @@ import type { UpdateFunc, WriteOptions } from "../registry/store.js";
 import { APPLY_PATCH, applyObject, checkForce } from "./apply.js";
 import type { RequestContext, ResourceContext } from "./context.js";
 import { checkWriteParams, parseDeleteOptions, parseSelection } from "./params.js";
+import { copyJson } from "../../util/json-copy.js";
 
 /** The options of a write from its query, with the field manager the request names or implies. */
 export function writeOptions(ctx: RequestContext): WriteOptions {
@@ -141,7 +142,7 @@ export async function updateObject(ctx: ResourceContext): Promise<void> {
   checkNamespace(ctx, obj);
   const { namespace, name, subresource } = ctx.info;
   try {
-    const updated = await ctx.store.update(namespace, name, () => structuredClone(obj), {
+    const updated = await ctx.store.update(namespace, name, () => copyJson(obj), {
       ...opts,
       subresource,
     });

@@ -33,6 +33,7 @@ import {
 } from "./object-meta.js";
 import { CachedObject, encodeObject, withResourceVersion } from "./codec.js";
 import { decodeStored, type ResourceCache, type WatchCache } from "./watch-cache.js";
+import { copyJson } from "../../util/json-copy.js";
 
 /** Options every write takes. */
 export interface WriteOptions {
@@ -330,7 +331,7 @@ export class Store {
   ): Promise<KubeObject> {
     const def = this.def;
     const old = current.obj;
-    let next = await update(structuredClone(old));
+    let next = await update(copyJson(old));
     const meta = next.metadata ?? (next.metadata = {});
     if (meta.name !== undefined && meta.name !== name) {
       throw StatusError.badRequest(
@@ -352,10 +353,10 @@ export class Store {
     const status = opts.subresource === "status";
     if (status) {
       // A status write changes status only; everything else stays as stored.
-      next = { ...structuredClone(old), status: next["status"] };
+      next = { ...copyJson(old), status: next["status"] };
     } else if (def.statusSubresource) {
       if (old["status"] === undefined) delete next["status"];
-      else next["status"] = structuredClone(old["status"]);
+      else next["status"] = copyJson(old["status"]);
     }
     def.defaults?.(next);
     prepareMetaForUpdate(def, next, old);
@@ -470,7 +471,7 @@ export class Store {
   /** The object marked for deletion when it cannot go at once, or undefined to delete it now. */
   #pendingDeletion(obj: KubeObject, options: DeleteOptions): KubeObject | undefined {
     const now = new Date();
-    const next = structuredClone(obj);
+    const next = copyJson(obj);
     const meta = next.metadata;
     const grace = this.def.gracefulDeletion?.(next, options.gracePeriodSeconds) ?? 0;
     if (grace > 0) {

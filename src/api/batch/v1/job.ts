@@ -24,6 +24,7 @@ import {
 } from "../../apps/v1/workload.js";
 import { validateJobSpecFields } from "./job-spec-validation.js";
 import type { Job, JobCondition, JobSpec, JobStatus } from "./job-types.js";
+import { copyJson } from "../../../util/json-copy.js";
 
 export type { Job, JobCondition, JobSpec, JobStatus, JobTemplateSpec } from "./job-types.js";
 
@@ -191,7 +192,7 @@ function withSchedulingDirectivesOf(
   old: PodTemplateSpec | undefined,
   next: PodTemplateSpec | undefined,
 ): unknown {
-  const copy = structuredClone((old ?? {}) as Json);
+  const copy = copyJson((old ?? {}) as Json);
   const nextJson = (next ?? {}) as Json;
   const meta = { ...asJson(copy.metadata) };
   const nextMeta = asJson(nextJson.metadata) ?? {};

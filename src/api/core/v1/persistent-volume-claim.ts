@@ -36,6 +36,7 @@ import {
 } from "./resource-list.js";
 import { sameValue } from "./same-value.js";
 import { PersistentVolumeClaimSpec } from "./volume-claim-types.js";
+import { copyJson } from "../../../util/json-copy.js";
 
 const CORE = "io.k8s.api.core.v1";
 
@@ -250,8 +251,8 @@ function normalizeDataSources(spec: PersistentVolumeClaimSpecShape): void {
 
 function validateClaimUpdate(pvc: PersistentVolumeClaim, old: PersistentVolumeClaim): FieldError[] {
   const errors: FieldError[] = [];
-  const spec = structuredClone(pvc.spec ?? {});
-  const before = structuredClone(old.spec ?? {});
+  const spec = copyJson(pvc.spec ?? {});
+  const before = copyJson(old.spec ?? {});
 
   // The binder sets the volume name once.
   if (!before.volumeName && spec.volumeName !== undefined) before.volumeName = spec.volumeName;

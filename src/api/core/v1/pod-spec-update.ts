@@ -10,6 +10,7 @@ import { validateTolerations } from "./affinity-validation.js";
 import { MAX_INT32, isSet, items } from "./pod-checks.js";
 import type { Container, PodSpec, Toleration } from "./pod-shapes.js";
 import { sameValue } from "./same-value.js";
+import { copyJson } from "../../../util/json-copy.js";
 
 const MUTABLE_FIELDS =
   "spec.containers[*].image, spec.initContainers[*].image, spec.activeDeadlineSeconds (lowered only), " +
@@ -54,7 +55,7 @@ export function validatePodSpecUpdate(spec: PodSpec, old: PodSpec, path: Path): 
   if (sameValue(spec, old)) return errors;
 
   // Put back what may change, then anything still different is a forbidden change.
-  const munged: PodSpec = structuredClone(spec);
+  const munged: PodSpec = copyJson(spec);
   const restoreImages = (
     list: Container[] | undefined,
     from: Container[] | undefined,
