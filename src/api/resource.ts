@@ -103,6 +103,18 @@ export interface ResourceDefinition<T extends KubeObject = KubeObject> extends S
   fieldSelectors?: Record<string, (obj: T) => string | undefined>;
 }
 
+/** The verbs of a resource that does not list its own: all eight, sorted as discovery lists them. */
+export const ALL_VERBS: readonly string[] = [
+  "create",
+  "delete",
+  "deletecollection",
+  "get",
+  "list",
+  "patch",
+  "update",
+  "watch",
+];
+
 /** The API version string of a definition: `v1` for the core group, `group/version` otherwise. */
 export function apiVersionOf(def: { group: string; version: string }): string {
   return def.group ? `${def.group}/${def.version}` : def.version;

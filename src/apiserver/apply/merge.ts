@@ -7,6 +7,7 @@ import { indexList, isObject } from "./compare.js";
 import type { FieldSet } from "./field-set.js";
 import { ANY, elementKey, type ListShape, type Shape } from "./shape.js";
 import { copyJson } from "../../util/json-copy.js";
+import { setMember, type JsonObject, type JsonValue } from "../patch/json-value.js";
 
 /**
  * The live value with the config merged in, as a fresh value that shares nothing with either
@@ -31,11 +32,11 @@ export function mergeValue(shape: Shape, live: unknown, config: unknown): unknow
   for (const key of Object.keys(left)) {
     const child = shape.kind === "map" ? shape.values : (shape.fields.get(key)?.shape ?? ANY);
     const v = mergeValue(child, left[key], right[key]);
-    if (v !== undefined) setOwn(out, key, v);
+    if (v !== undefined) setMember(out as JsonObject, key, v as JsonValue);
   }
   for (const key of Object.keys(right)) {
     if (Object.hasOwn(left, key) || right[key] === undefined) continue;
-    setOwn(out, key, copyJson(right[key]));
+    setMember(out as JsonObject, key, copyJson(right[key]) as JsonValue);
   }
   return out;
 }
@@ -174,19 +175,6 @@ export function dropNulls(value: unknown): void {
       if (value[key] === null) delete value[key];
       else dropNulls(value[key]);
     }
-  }
-}
-
-function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") {
-    Object.defineProperty(obj, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    obj[key] = value;
   }
 }
 

@@ -5,20 +5,10 @@
  */
 import { TOKEN_REQUEST_KIND } from "../../api/authentication/v1/index.js";
 import { StatusError } from "../../api/errors.js";
-import type { ResourceDefinition } from "../../api/resource.js";
+import { ALL_VERBS, type ResourceDefinition } from "../../api/resource.js";
 import { parseAccept, writeJson } from "../http/respond.js";
 import type { RequestContext } from "./context.js";
 
-const ALL_VERBS = [
-  "create",
-  "delete",
-  "deletecollection",
-  "get",
-  "list",
-  "patch",
-  "update",
-  "watch",
-];
 const SUBRESOURCE_VERBS = ["get", "patch", "update"];
 
 interface Subresource {

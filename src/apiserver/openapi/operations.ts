@@ -6,7 +6,7 @@
  * example, whether a kind's PATCH takes `fieldValidation` (kubectl then validates on the server).
  * Both document dialects are written from this one description.
  */
-import type { ResourceDefinition } from "../../api/resource.js";
+import { ALL_VERBS, type ResourceDefinition } from "../../api/resource.js";
 import { TYPE_NAMES } from "./builtin-types.js";
 import { listTypeName, type GroupVersionModel } from "./model.js";
 import {
@@ -70,17 +70,6 @@ export const PATCH_MEDIA_TYPES = [
   "application/strategic-merge-patch+json",
   "application/apply-patch+yaml",
 ] as const;
-
-const ALL_VERBS = [
-  "create",
-  "delete",
-  "deletecollection",
-  "get",
-  "list",
-  "patch",
-  "update",
-  "watch",
-];
 
 const UNAUTHORIZED: ResponseSpec = { code: "401", description: "Unauthorized" };
 
