@@ -39,7 +39,7 @@ export async function applyObject(ctx: ResourceContext, opts: WriteOptions): Pro
     if (mode === "Strict") throw strictApplyError(errors);
     addWarnings(ctx.res, strictWarnings(errors));
   }
-  const config = decodeBody(Buffer.from(text), APPLY_PATCH);
+  const config = decodeBody(text, APPLY_PATCH);
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     throw StatusError.badRequest("error decoding YAML: the applied configuration is not an object");
   }

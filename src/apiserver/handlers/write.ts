@@ -80,11 +80,8 @@ async function readDecoded(ctx: RequestContext): Promise<DecodedBody> {
   if (type === PROTOBUF_MEDIA_TYPE) {
     return { obj: decodeProtobufObject(body), text: "", format: "protobuf" };
   }
-  return {
-    obj: decodeObject(body, contentType),
-    text: body.toString("utf8"),
-    format: isYaml(type) ? "yaml" : "json",
-  };
+  const text = body.toString("utf8");
+  return { obj: decodeObject(text, contentType), text, format: isYaml(type) ? "yaml" : "json" };
 }
 
 /**
@@ -178,7 +175,7 @@ export async function patchFunction(
   const type = PATCH_TYPES[mediaType(ctx.req.headers["content-type"])];
   if (!type) throw unsupportedPatch(ctx);
   const text = (await readBody(ctx.req)).toString("utf8");
-  const patch = decodeBody(Buffer.from(text), "application/json");
+  const patch = decodeBody(text, "application/json");
   if (
     type !== "json-patch" &&
     (patch === null || typeof patch !== "object" || Array.isArray(patch))

@@ -53,11 +53,11 @@ export function isYaml(type: string): boolean {
  * Decodes a JSON or YAML body into a value. Anything that does not parse is a 400 BadRequest naming the
  * problem; a body of another media type is a 415.
  */
-export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
+export function decodeBody(body: Buffer | string, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
   if (body.length === 0)
     throw StatusError.badRequest("The request body is empty; an object is required");
-  const text = body.toString("utf8");
+  const text = typeof body === "string" ? body : body.toString("utf8");
   if (type === "" || type === "application/json" || type.endsWith("+json")) {
     try {
       return JSON.parse(text);
@@ -78,7 +78,7 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
 
 /** Decodes a body that must be a JSON object (an API object or options). */
 export function decodeObject(
-  body: Buffer,
+  body: Buffer | string,
   contentType: string | undefined,
 ): Record<string, unknown> {
   const value = decodeBody(body, contentType);
