@@ -8,6 +8,11 @@ import { tmpdir } from "node:os";
 import { createServer as createNetServer } from "node:net";
 import { dirname, join } from "node:path";
 import { ApiServer } from "../src/apiserver/server.js";
+import {
+  ControllerManager,
+  controllerManagerClient,
+  controllerFactories,
+} from "../src/controllers/manager.js";
 import { kubeconfigFor, writeKubeconfig } from "../src/cli/kubeconfig.js";
 import type { Backend } from "../src/storage/backend.js";
 import { openBackend } from "../src/storage/open.js";
@@ -15,6 +20,8 @@ import { Logger } from "../src/util/log.js";
 
 export interface TestCluster {
   server: ApiServer;
+  /** The controller manager, when started with `controllers`. */
+  controllers?: ControllerManager;
   backend: Backend;
   url: string;
   dir: string;
@@ -50,7 +57,12 @@ export function versionedKubectl(minor: number): string {
 
 /** Starts a server on a free loopback port with a fresh store. */
 export async function startCluster(
-  opts: { storage?: "memory" | "sqlite"; watchCacheWindow?: number } = {},
+  opts: {
+    storage?: "memory" | "sqlite";
+    watchCacheWindow?: number;
+    /** Controllers to run in a controller manager beside the server: names, or `true` for all. */
+    controllers?: boolean | string[];
+  } = {},
 ): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), "kates-test-"));
   const backend = await openBackend({ type: opts.storage ?? "memory", dataDir: dir });
@@ -65,8 +77,20 @@ export async function startCluster(
   const kubeconfig = join(dir, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigFor("kates", server.url));
   const cacheDir = join(dir, "kube-cache");
+  let controllers: ControllerManager | undefined;
+  const client = opts.controllers ? controllerManagerClient(server.url) : undefined;
+  if (client && opts.controllers) {
+    controllers = new ControllerManager({
+      client,
+      controllers: opts.controllers === true ? Object.keys(controllerFactories) : opts.controllers,
+      logger,
+      retryPeriodMs: 200,
+    });
+    controllers.start();
+  }
   return {
     server,
+    ...(controllers ? { controllers } : {}),
     backend,
     url: server.url,
     dir,
@@ -78,6 +102,8 @@ export async function startCluster(
         kopts,
       ),
     close: async () => {
+      await controllers?.stop();
+      client?.close();
       await server.close();
       await backend.close();
       rmSync(dir, { recursive: true, force: true });

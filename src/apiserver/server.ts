@@ -21,6 +21,7 @@ import { DiscoveryDocuments } from "./handlers/discovery.js";
 import { isOpenApiPath, serveOpenApi } from "./handlers/openapi.js";
 import { getObject, listObjects } from "./handlers/read.js";
 import { handleScale } from "./handlers/scale.js";
+import { finalizeNamespace } from "./handlers/namespace-finalize.js";
 import { createToken, type TokenRequestDeps } from "./handlers/token.js";
 import { watchObjects } from "./handlers/watch.js";
 import {
@@ -252,6 +253,9 @@ export class ApiServer {
       return createToken(ctx, this.#tokens!);
     }
     if (info.subresource === "scale") return handleScale(rctx);
+    if (info.subresource === "finalize" && def.group === "" && def.plural === "namespaces") {
+      return finalizeNamespace(rctx);
+    }
     if (info.subresource && !(info.subresource === "status" && def.statusSubresource)) {
       throw new StatusError(404, "NotFound", "the server could not find the requested resource");
     }

@@ -1,6 +1,12 @@
 /** `kates server`: the API server in the foreground, until SIGTERM or SIGINT. */
 import { join } from "node:path";
 import { ApiServer } from "../apiserver/server.js";
+import {
+  ControllerManager,
+  controllerFactories,
+  controllerManagerClient,
+  parseControllers,
+} from "../controllers/manager.js";
 import { openBackend } from "../storage/open.js";
 import { Logger } from "../util/log.js";
 import { flagHelp, parseFlags, parseListen, UsageError, type FlagSpec } from "./flags.js";
@@ -30,6 +36,11 @@ export const serverFlags: Record<string, FlagSpec> = {
     env: "KATES_SQLITE_SYNC",
   },
   "service-cidr": { description: "Range of Service cluster IPs", default: "10.96.0.0/12" },
+  controllers: {
+    description: `Controllers to run: all, none, or a comma list (-name removes one) of ${Object.keys(controllerFactories).join(", ")}`,
+    default: "all",
+    env: "KATES_CONTROLLERS",
+  },
   "log-level": {
     description: "error, warn, info or debug",
     default: "info",
@@ -46,6 +57,12 @@ export async function runServer(args: string[]): Promise<void> {
   const dataDir = flags["data-dir"]!;
   const { host, port } = parseListen(flags["listen"]!);
 
+  let controllerNames: string[];
+  try {
+    controllerNames = parseControllers(flags["controllers"]!, Object.keys(controllerFactories));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const sync = flags["sqlite-sync"];
   if (sync !== "full" && sync !== "normal")
     throw new UsageError(`Unknown --sqlite-sync ${JSON.stringify(sync)}: use full or normal`);
@@ -61,12 +78,17 @@ export async function runServer(args: string[]): Promise<void> {
   const kubeconfig = join(dataDir, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigFor("kates", server.url));
   log.info("Wrote admin kubeconfig", { path: kubeconfig });
+  const client = controllerManagerClient(server.url);
+  const controllers = new ControllerManager({ client, controllers: controllerNames, logger: log });
+  controllers.start();
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info("Shutting down", { signal });
+    await controllers.stop();
+    client.close();
     await server.close();
     await backend.close();
     process.exit(0);

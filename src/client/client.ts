@@ -176,13 +176,16 @@ export class KubeClient {
     });
   }
 
-  /** Replaces an object (PUT); a stale `metadata.resourceVersion` fails with a Conflict. */
+  /**
+   * Replaces an object (PUT), or one of its subresources that takes the whole object (a namespace's
+   * `finalize`); a stale `metadata.resourceVersion` fails with a Conflict.
+   */
   async update<T extends KubeObject = KubeObject>(
     res: ResourceDescriptor,
     obj: T,
-    opts: WriteOptions = {},
+    opts: WriteOptions & { subresource?: string } = {},
   ): Promise<T> {
-    return this.#put(res, obj, opts, undefined);
+    return this.#put(res, obj, opts, opts.subresource);
   }
 
   /** Replaces an object's status through the `status` subresource. */

@@ -351,6 +351,8 @@ export class Store {
     else delete meta.namespace;
 
     const status = opts.subresource === "status";
+    // The finalize subresource (namespaces) changes spec.finalizers only; its handler builds that state.
+    const finalize = opts.subresource === "finalize";
     if (status) {
       // A status write changes status only; everything else stays as stored.
       next = { ...copyJson(old), status: next["status"] };
@@ -361,7 +363,7 @@ export class Store {
     def.defaults?.(next);
     prepareMetaForUpdate(def, next, old);
     if (status) def.prepareForStatusUpdate?.(next, old);
-    else def.prepareForUpdate?.(next, old);
+    else if (!finalize) def.prepareForUpdate?.(next, old);
     const attrs = this.#attrs("UPDATE", namespace, name, next, old, opts, opts.subresource ?? "");
     await this.#admission.admit(attrs);
     if (!opts.managedFieldsSet) this.#recordUpdate(old, next, opts, opts.subresource);
