@@ -10,7 +10,13 @@ import { KubeClient } from "../client/client.js";
 import { SharedInformerFactory } from "../client/informer-factory.js";
 import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
+import { newGarbageCollector } from "./garbagecollector/controller.js";
+import { newDeploymentController } from "./deployment/controller.js";
 import { newNamespaceController } from "./namespace/controller.js";
+import {
+  newReplicaSetController,
+  newReplicationControllerController,
+} from "./replicaset/controller.js";
 import { newServiceAccountController } from "./serviceaccount/controller.js";
 
 /** A controller: named, and running until `signal` aborts (its informers are started by the manager). */
@@ -31,8 +37,12 @@ export type ControllerFactory = (ctx: ControllerContext) => Controller;
 
 /** Every controller the manager knows, by the name `--controllers` uses. */
 export const controllerFactories: Readonly<Record<string, ControllerFactory>> = {
+  garbagecollector: newGarbageCollector,
   namespace: newNamespaceController,
   serviceaccount: newServiceAccountController,
+  replicaset: newReplicaSetController,
+  replicationcontroller: newReplicationControllerController,
+  deployment: newDeploymentController,
 };
 
 /** The lease the controller manager elects its leader on. */

@@ -390,10 +390,29 @@ for (const variant of [
     it("delete by label, --all, with cascade policies, and wait --for=delete", async () => {
       const out = await ok(["delete", "cm", "-n", "shop", "-l", "chunk=yes"]);
       assert.equal((out.match(/deleted/g) ?? []).length, 23);
-      await ok(["delete", "deploy", "web", "-n", "shop", "--cascade=foreground"]);
-      await ok(["create", "-f", "-"], MANIFEST.split("---")[1]!);
-      await ok(["delete", "deploy", "web", "-n", "shop", "--cascade=orphan"]);
-      await ok(["create", "-f", "-"], MANIFEST.split("---")[1]!);
+      // No garbage collector runs here: as upstream without one, foreground and orphan deletions leave
+      // the owner marked with the policy's finalizer until something removes it.
+      for (const [cascade, finalizer] of [
+        ["foreground", "foregroundDeletion"],
+        ["orphan", "orphan"],
+      ] as const) {
+        await ok(["delete", "deploy", "web", "-n", "shop", `--cascade=${cascade}`, "--wait=false"]);
+        const held = JSON.parse(await ok(["get", "deploy", "web", "-n", "shop", "-o", "json"]));
+        assert.ok(held.metadata.deletionTimestamp, cascade);
+        assert.deepEqual(held.metadata.finalizers, [finalizer]);
+        await ok([
+          "patch",
+          "deploy",
+          "web",
+          "-n",
+          "shop",
+          "--type=merge",
+          "-p",
+          '{"metadata":{"finalizers":null}}',
+        ]);
+        await ok(["wait", "--for=delete", "deploy/web", "-n", "shop", "--timeout=5s"]);
+        await ok(["create", "-f", "-"], MANIFEST.split("---")[1]!);
+      }
       await ok(["delete", "deploy", "web", "-n", "shop", "--cascade=background", "--wait"]);
       assert.match((await k(["get", "deploy", "web", "-n", "shop"])).stderr, /NotFound/);
       await ok(["wait", "--for=delete", "deploy/web", "-n", "shop", "--timeout=5s"]);

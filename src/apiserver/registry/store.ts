@@ -24,6 +24,7 @@ import type { Admission, AdmissionAttributes } from "../admission/admission.js";
 import type { UserInfo } from "../auth/authenticator.js";
 import { recordUpdate } from "../apply/index.js";
 import { decodeContinue, encodeContinue } from "./continue-token.js";
+import { defaultGcPolicy, finalizersOnDelete } from "./gc-policy.js";
 import { objectKey, scopePrefix } from "./keys.js";
 import {
   generateName,
@@ -353,26 +354,32 @@ export class Store {
     const status = opts.subresource === "status";
     // The finalize subresource (namespaces) changes spec.finalizers only; its handler builds that state.
     const finalize = opts.subresource === "finalize";
+    // A pod's binding sets spec.nodeName and a status condition, built by its handler; as upstream's
+    // BindingREST, the write skips the pod's update strategy and validation.
+    const binding = opts.subresource === "binding";
     if (status) {
       // A status write changes status only; everything else stays as stored.
       next = { ...copyJson(old), status: next["status"] };
-    } else if (def.statusSubresource) {
+    } else if (def.statusSubresource && !binding) {
       if (old["status"] === undefined) delete next["status"];
       else next["status"] = copyJson(old["status"]);
     }
     def.defaults?.(next);
     prepareMetaForUpdate(def, next, old);
+    if (binding) next.metadata.generation = old.metadata.generation!;
     if (status) def.prepareForStatusUpdate?.(next, old);
-    else if (!finalize) def.prepareForUpdate?.(next, old);
+    else if (!finalize && !binding) def.prepareForUpdate?.(next, old);
     const attrs = this.#attrs("UPDATE", namespace, name, next, old, opts, opts.subresource ?? "");
     await this.#admission.admit(attrs);
     if (!opts.managedFieldsSet) this.#recordUpdate(old, next, opts, opts.subresource);
 
     const errors = [
       ...validateObjectMetaUpdate(next.metadata, old.metadata, def),
-      ...(status
-        ? ((def.validateStatusUpdate ?? def.validate)?.(next, old) ?? [])
-        : [...(def.validate?.(next) ?? []), ...(def.validateUpdate?.(next, old) ?? [])]),
+      ...(binding
+        ? []
+        : status
+          ? ((def.validateStatusUpdate ?? def.validate)?.(next, old) ?? [])
+          : [...(def.validate?.(next) ?? []), ...(def.validateUpdate?.(next, old) ?? [])]),
       ...finalizerErrors(next, old),
     ];
     if (errors.length) throw StatusError.invalid(def, name, errors);
@@ -475,6 +482,13 @@ export class Store {
     const now = new Date();
     const next = copyJson(obj);
     const meta = next.metadata;
+    // The garbage collector's finalizers hold the object until it has dealt with the dependents.
+    const gcFinalizers = finalizersOnDelete(
+      meta.finalizers,
+      options,
+      defaultGcPolicy(this.def.group, this.def.kind),
+    );
+    if (gcFinalizers) meta.finalizers = gcFinalizers;
     const grace = this.def.gracefulDeletion?.(next, options.gracePeriodSeconds) ?? 0;
     if (grace > 0) {
       const previous = meta.deletionGracePeriodSeconds;
