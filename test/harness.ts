@@ -14,6 +14,7 @@ import {
   controllerFactories,
 } from "../src/controllers/manager.js";
 import { kubeconfigFor, writeKubeconfig } from "../src/cli/kubeconfig.js";
+import { KubeScheduler, schedulerClient } from "../src/scheduler/loop.js";
 import type { Backend } from "../src/storage/backend.js";
 import { openBackend } from "../src/storage/open.js";
 import { Logger } from "../src/util/log.js";
@@ -22,6 +23,8 @@ export interface TestCluster {
   server: ApiServer;
   /** The controller manager, when started with `controllers`. */
   controllers?: ControllerManager;
+  /** The scheduler, when started with `scheduler: true`. */
+  scheduler?: KubeScheduler;
   backend: Backend;
   url: string;
   dir: string;
@@ -62,6 +65,8 @@ export async function startCluster(
     watchCacheWindow?: number;
     /** Controllers to run in a controller manager beside the server: names, or `true` for all. */
     controllers?: boolean | string[];
+    /** Run the scheduler beside the server. */
+    scheduler?: boolean;
   } = {},
 ): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), "kates-test-"));
@@ -88,9 +93,14 @@ export async function startCluster(
     });
     controllers.start();
   }
+  const schedClient = opts.scheduler ? schedulerClient(server.url) : undefined;
+  const scheduler =
+    schedClient && new KubeScheduler({ client: schedClient, logger, retryPeriodMs: 200 });
+  scheduler?.start();
   return {
     server,
     ...(controllers ? { controllers } : {}),
+    ...(scheduler ? { scheduler } : {}),
     backend,
     url: server.url,
     dir,
@@ -102,8 +112,9 @@ export async function startCluster(
         kopts,
       ),
     close: async () => {
-      await controllers?.stop();
+      await Promise.all([controllers?.stop(), scheduler?.stop()]);
       client?.close();
+      schedClient?.close();
       await server.close();
       await backend.close();
       rmSync(dir, { recursive: true, force: true });

@@ -16,6 +16,7 @@ import { AllowAllAuthenticator, type Authenticator } from "./auth/authenticator.
 import { AlwaysAllowAuthorizer, type Authorizer } from "./auth/authorizer.js";
 import { TokenIssuer } from "./auth/service-account-tokens.js";
 import { bootstrap } from "./bootstrap.js";
+import { bindPod } from "./handlers/binding.js";
 import type { RequestContext, ResourceContext } from "./handlers/context.js";
 import { DiscoveryDocuments } from "./handlers/discovery.js";
 import { isOpenApiPath, serveOpenApi } from "./handlers/openapi.js";
@@ -253,6 +254,9 @@ export class ApiServer {
       return createToken(ctx, this.#tokens!);
     }
     if (info.subresource === "scale") return handleScale(rctx);
+    if (info.subresource === "binding" && def.group === "" && def.plural === "pods") {
+      return bindPod(rctx);
+    }
     if (info.subresource === "finalize" && def.group === "" && def.plural === "namespaces") {
       return finalizeNamespace(rctx);
     }

@@ -7,6 +7,7 @@ import {
   controllerManagerClient,
   parseControllers,
 } from "../controllers/manager.js";
+import { KubeScheduler, schedulerClient } from "../scheduler/loop.js";
 import { openBackend } from "../storage/open.js";
 import { Logger } from "../util/log.js";
 import { flagHelp, parseFlags, parseListen, UsageError, type FlagSpec } from "./flags.js";
@@ -41,6 +42,12 @@ export const serverFlags: Record<string, FlagSpec> = {
     default: "all",
     env: "KATES_CONTROLLERS",
   },
+  scheduler: {
+    description:
+      "Run the scheduler (leader-elected on the kube-system/kube-scheduler lease): true or false",
+    default: "true",
+    env: "KATES_SCHEDULER",
+  },
   "log-level": {
     description: "error, warn, info or debug",
     default: "info",
@@ -63,6 +70,11 @@ export async function runServer(args: string[]): Promise<void> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  if (flags["scheduler"] !== "true" && flags["scheduler"] !== "false") {
+    throw new UsageError(
+      `Unknown --scheduler ${JSON.stringify(flags["scheduler"])}: use true or false`,
+    );
+  }
   const sync = flags["sqlite-sync"];
   if (sync !== "full" && sync !== "normal")
     throw new UsageError(`Unknown --sqlite-sync ${JSON.stringify(sync)}: use full or normal`);
@@ -81,14 +93,18 @@ export async function runServer(args: string[]): Promise<void> {
   const client = controllerManagerClient(server.url);
   const controllers = new ControllerManager({ client, controllers: controllerNames, logger: log });
   controllers.start();
+  const schedClient = flags["scheduler"] === "true" ? schedulerClient(server.url) : undefined;
+  const scheduler = schedClient && new KubeScheduler({ client: schedClient, logger: log });
+  scheduler?.start();
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info("Shutting down", { signal });
-    await controllers.stop();
+    await Promise.all([controllers.stop(), scheduler?.stop()]);
     client.close();
+    schedClient?.close();
     await server.close();
     await backend.close();
     process.exit(0);

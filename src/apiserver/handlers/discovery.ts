@@ -155,10 +155,18 @@ function subresourcesOf(def: ResourceDefinition): Subresource[] {
       verbs: SUBRESOURCE_VERBS,
     });
   }
+  if (def.group === "" && def.plural === "pods") {
+    subs.push({
+      name: "binding",
+      kind: { group: "", version: "v1", kind: "Binding" },
+      verbs: ["create"],
+    });
+  }
   if (def.group === "" && def.plural === "serviceaccounts") {
     subs.push({ name: "token", kind: TOKEN_REQUEST_KIND, verbs: ["create"] });
   }
-  return subs;
+  // Upstream lists a resource's subresources by name.
+  return subs.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 function aggregatedResource(def: ResourceDefinition): Record<string, unknown> {

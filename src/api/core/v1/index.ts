@@ -33,3 +33,5 @@ export const coreV1: ResourceDefinition[] = [
   podTemplates,
   replicationControllers,
 ];
+
+export { BINDING_KIND, validatePodBinding, type Binding, type BindingTarget } from "./binding.js";
