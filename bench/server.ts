@@ -22,12 +22,29 @@ export function rssMiB(pid: number): number {
   return Math.round(kb / 1024);
 }
 
+/**
+ * The API server alone: controllers and the scheduler run in the same process (and event loop) in
+ * `kates server`, and would otherwise add their own writes (events, status) to what is measured, as
+ * kube-controller-manager and kube-scheduler are separate processes upstream.
+ */
+const API_ONLY = ["--controllers", "none", "--scheduler=false"];
+
 /** Starts `kates server` (SQLite storage) on `port` with its data in `dir`, and waits until it is ready. */
 export async function startServer(dir: string, port: number): Promise<ChildProcess> {
   const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
   const child = spawn(
     process.execPath,
-    [main, "server", "--data-dir", dir, "--listen", `127.0.0.1:${port}`, "--log-level", "warn"],
+    [
+      main,
+      "server",
+      "--data-dir",
+      dir,
+      "--listen",
+      `127.0.0.1:${port}`,
+      "--log-level",
+      "warn",
+      ...API_ONLY,
+    ],
     {
       stdio: ["ignore", "inherit", "inherit"],
     },
