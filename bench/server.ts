@@ -27,7 +27,9 @@ export function rssMiB(pid: number): number {
  * `kates server`, and would otherwise add their own writes (events, status) to what is measured, as
  * kube-controller-manager and kube-scheduler are separate processes upstream.
  */
-const API_ONLY = ["--controllers", "none", "--scheduler=false"];
+const API_ONLY = process.env["BENCH_WITH_COMPONENTS"]
+  ? []
+  : ["--controllers", "none", "--scheduler=false"];
 
 /** Starts `kates server` (SQLite storage) on `port` with its data in `dir`, and waits until it is ready. */
 export async function startServer(dir: string, port: number): Promise<ChildProcess> {

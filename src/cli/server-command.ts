@@ -1,15 +1,10 @@
 /** `kates server`: the API server in the foreground, until SIGTERM or SIGINT. */
 import { join } from "node:path";
 import { ApiServer } from "../apiserver/server.js";
-import {
-  ControllerManager,
-  controllerFactories,
-  controllerManagerClient,
-  parseControllers,
-} from "../controllers/manager.js";
-import { KubeScheduler, schedulerClient } from "../scheduler/loop.js";
+import { controllerFactories, parseControllers } from "../controllers/manager.js";
 import { openBackend } from "../storage/open.js";
 import { Logger } from "../util/log.js";
+import { startComponents } from "./components.js";
 import { flagHelp, parseFlags, parseListen, UsageError, type FlagSpec } from "./flags.js";
 import { kubeconfigFor, writeKubeconfig } from "./kubeconfig.js";
 import { defaultDataDir } from "./paths.js";
@@ -90,21 +85,22 @@ export async function runServer(args: string[]): Promise<void> {
   const kubeconfig = join(dataDir, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigFor("kates", server.url));
   log.info("Wrote admin kubeconfig", { path: kubeconfig });
-  const client = controllerManagerClient(server.url);
-  const controllers = new ControllerManager({ client, controllers: controllerNames, logger: log });
-  controllers.start();
-  const schedClient = flags["scheduler"] === "true" ? schedulerClient(server.url) : undefined;
-  const scheduler = schedClient && new KubeScheduler({ client: schedClient, logger: log });
-  scheduler?.start();
+  const components = startComponents(
+    {
+      url: server.url,
+      controllers: controllerNames,
+      scheduler: flags["scheduler"] === "true",
+      level,
+    },
+    log,
+  );
 
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;
     stopping = true;
     log.info("Shutting down", { signal });
-    await Promise.all([controllers.stop(), scheduler?.stop()]);
-    client.close();
-    schedClient?.close();
+    await components.stop();
     await server.close();
     await backend.close();
     process.exit(0);

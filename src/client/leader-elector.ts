@@ -6,6 +6,7 @@
  * cannot renew within the renew deadline. Writes are optimistic: two candidates racing for the lease
  * cannot both win, as the loser's update fails with a Conflict.
  */
+import { setMaxListeners } from "node:events";
 import type { LeaseSpec, Lease } from "../api/coordination/v1/lease.js";
 import { isConflict, isNotFound } from "./api-error.js";
 import { realClock, sleep, type Clock } from "./clock.js";
@@ -92,6 +93,8 @@ export class LeaderElector {
 
     this.#leading = true;
     const leadership = new AbortController();
+    // Every controller and informer of the leader listens on this one signal.
+    setMaxListeners(0, leadership.signal);
     const endLeadership = (): void => leadership.abort();
     signal.addEventListener("abort", endLeadership, { once: true });
     void Promise.resolve()

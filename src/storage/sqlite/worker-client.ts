@@ -9,13 +9,13 @@ import type { MessagePort } from "node:worker_threads";
 import { StorageError } from "../backend.js";
 import type { OpenReply, Reply, ReplyValues, Request, WorkerInit } from "./protocol.js";
 import { rebuildError } from "./protocol.js";
+import { workerExecArgv } from "../../util/worker-options.js";
 import type { StoredState, SyncMode } from "./schema.js";
 
 const WORKER_URL = new URL("./sqlite-worker.js", import.meta.url);
 // Starting a thread, loading the driver and waiting out a busy lock takes well under a second; a thread
 // that has not answered by then did not start at all (a broken install, say).
 const OPEN_TIMEOUT_MS = 15_000;
-const WORKER_OPTIONS = new Set(["--enable-source-maps", "--no-warnings"]);
 
 /** A request waiting for its reply, or for the message that will carry it. */
 interface Pending {
@@ -180,15 +180,4 @@ function waitForOpen(port: MessagePort, opened: Int32Array): OpenReply | undefin
     if (left <= 0) return undefined;
     Atomics.wait(opened, 0, 0, left);
   }
-}
-
-/**
- * The parent's Node options minus `--input-type`, which a worker started from a file refuses (under
- * `node --input-type=module -e ...` the thread would die before it could answer).
- */
-function workerExecArgv(): string[] {
-  // A Worker refuses per-process options (V8 heap sizes, --input-type, ...) that the server's own command
-  // line may carry, and would then never start; V8 flags apply to the whole process anyway. Only options
-  // that change how the worker's own code behaves are passed on.
-  return process.execArgv.filter((arg) => WORKER_OPTIONS.has(arg));
 }
