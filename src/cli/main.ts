@@ -2,6 +2,7 @@
 import { KATES_VERSION, KUBERNETES_MINOR } from "../apiserver/version.js";
 import { UsageError } from "./flags.js";
 import { runServer, serverHelp } from "./server-command.js";
+import { runSimulate, simulateHelp } from "./simulate-command.js";
 import { downHelp, runDown, runUp, upHelp } from "./up-command.js";
 
 const USAGE = `Usage: kates COMMAND [flags]
@@ -10,6 +11,7 @@ Commands:
   up        Start a local cluster in the background
   down      Stop the local cluster
   server    Run the API server in the foreground
+  simulate  Run simulated nodes in the foreground
   version   Print the version
 
 Run "kates COMMAND --help" for a command's flags.
@@ -17,6 +19,7 @@ Run "kates COMMAND --help" for a command's flags.
 
 const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   server: { run: runServer, help: serverHelp },
+  simulate: { run: runSimulate, help: simulateHelp },
   up: { run: runUp, help: upHelp },
   down: { run: runDown, help: downHelp },
   version: {
