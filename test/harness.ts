@@ -14,7 +14,9 @@ import {
   controllerFactories,
 } from "../src/controllers/manager.js";
 import { kubeconfigFor, writeKubeconfig } from "../src/cli/kubeconfig.js";
+import { KubeClient } from "../src/client/client.js";
 import { KubeScheduler, schedulerClient } from "../src/scheduler/loop.js";
+import { NodeSimulator } from "../src/simulate/simulator.js";
 import type { Backend } from "../src/storage/backend.js";
 import { openBackend } from "../src/storage/open.js";
 import { Logger } from "../src/util/log.js";
@@ -25,6 +27,8 @@ export interface TestCluster {
   controllers?: ControllerManager;
   /** The scheduler, when started with `scheduler: true`. */
   scheduler?: KubeScheduler;
+  /** The simulated nodes (`sim-0` …), when started with `simulatedNodes`. */
+  simulator?: NodeSimulator;
   backend: Backend;
   url: string;
   dir: string;
@@ -67,6 +71,8 @@ export async function startCluster(
     controllers?: boolean | string[];
     /** Run the scheduler beside the server. */
     scheduler?: boolean;
+    /** Simulated nodes `sim-0` … `sim-(N-1)` (4 CPU, 16Gi, 110 pods), leases renewed every 500 ms. */
+    simulatedNodes?: number;
   } = {},
 ): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), "kates-test-"));
@@ -97,10 +103,23 @@ export async function startCluster(
   const scheduler =
     schedClient && new KubeScheduler({ client: schedClient, logger, retryPeriodMs: 200 });
   scheduler?.start();
+  const simClient = opts.simulatedNodes ? new KubeClient(server.url) : undefined;
+  const simulator =
+    simClient &&
+    new NodeSimulator({
+      client: simClient,
+      nodes: opts.simulatedNodes ?? 0,
+      namePrefix: "sim-",
+      capacity: { cpu: "4", memory: "16Gi", pods: "110" },
+      leaseRenewMs: 500,
+      logger,
+    });
+  await simulator?.start();
   return {
     server,
     ...(controllers ? { controllers } : {}),
     ...(scheduler ? { scheduler } : {}),
+    ...(simulator ? { simulator } : {}),
     backend,
     url: server.url,
     dir,
@@ -112,9 +131,10 @@ export async function startCluster(
         kopts,
       ),
     close: async () => {
-      await Promise.all([controllers?.stop(), scheduler?.stop()]);
+      await Promise.all([controllers?.stop(), scheduler?.stop(), simulator?.stop()]);
       client?.close();
       schedClient?.close();
+      simClient?.close();
       await server.close();
       await backend.close();
       rmSync(dir, { recursive: true, force: true });
