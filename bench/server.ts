@@ -31,8 +31,15 @@ const API_ONLY = process.env["BENCH_WITH_COMPONENTS"]
   ? []
   : ["--controllers", "none", "--scheduler=false"];
 
-/** Starts `kates server` (SQLite storage) on `port` with its data in `dir`, and waits until it is ready. */
-export async function startServer(dir: string, port: number): Promise<ChildProcess> {
+/**
+ * Starts `kates server` (SQLite storage) on `port` with its data in `dir`, and waits until it is ready.
+ * With `components`, its controllers and scheduler run too.
+ */
+export async function startServer(
+  dir: string,
+  port: number,
+  opts: { components?: boolean } = {},
+): Promise<ChildProcess> {
   const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
   const child = spawn(
     process.execPath,
@@ -45,7 +52,7 @@ export async function startServer(dir: string, port: number): Promise<ChildProce
       `127.0.0.1:${port}`,
       "--log-level",
       "warn",
-      ...API_ONLY,
+      ...(opts.components ? [] : API_ONLY),
     ],
     {
       stdio: ["ignore", "inherit", "inherit"],
