@@ -8,6 +8,7 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { KubeClient } from "../client/client.js";
 import { SharedInformerFactory } from "../client/informer-factory.js";
+import { stripManagedFields } from "../client/informer.js";
 import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { newGarbageCollector } from "./garbagecollector/controller.js";
@@ -149,6 +150,7 @@ export class ControllerManager {
     const run = async (): Promise<void> => {
       const informers = new SharedInformerFactory(this.#opts.client, {
         onError: (err) => this.#log.debug("Informer error", { err }),
+        transform: stripManagedFields,
       });
       const ctx: ControllerContext = { client: this.#opts.client, informers, logger: this.#log };
       const controllers = this.#opts.controllers.map((c) => {

@@ -9,7 +9,7 @@ import type { Pod } from "../api/core/v1/pod.js";
 import type { KubeObject } from "../api/meta/types.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../client/api-error.js";
 import type { KubeClient } from "../client/client.js";
-import { Informer } from "../client/informer.js";
+import { Informer, stripManagedFields } from "../client/informer.js";
 import { ItemExponentialFailureRateLimiter } from "../client/rate-limiter.js";
 import { objectKey, resources } from "../client/resource.js";
 import { runWorkers, WorkQueue } from "../client/work-queue.js";
@@ -85,6 +85,7 @@ export class NodeSimulator {
       });
     }
     this.#informer = new Informer<Pod>(this.#client, resources.pods, {
+      transform: stripManagedFields,
       fieldSelector: "spec.nodeName!=",
       onError: (err) => this.#log.warn("pod informer failed", { err: String(err) }),
     });
