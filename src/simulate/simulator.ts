@@ -48,6 +48,8 @@ interface SimNode {
   ips: PodIPAllocator;
   node?: Node;
   lease?: KubeObject;
+  /** A renewal in flight; a timer that fires meanwhile waits for it instead of racing it. */
+  renewing?: Promise<void> | undefined;
   readySince: string;
 }
 
@@ -224,7 +226,14 @@ export class NodeSimulator {
     await this.#renewLease(n);
   }
 
-  async #renewLease(n: SimNode): Promise<void> {
+  /** Renews `n`'s lease, one renewal at a time: two in flight from one copy would conflict. */
+  #renewLease(n: SimNode): Promise<void> {
+    if (n.renewing) return n.renewing;
+    n.renewing = this.#renewLeaseOnce(n).finally(() => (n.renewing = undefined));
+    return n.renewing;
+  }
+
+  async #renewLeaseOnce(n: SimNode): Promise<void> {
     if (this.#stopped || !n.node) return;
     const now = new Date().toISOString();
     try {
@@ -248,7 +257,7 @@ export class NodeSimulator {
         n.lease = await this.#client.get(resources.leases, n.name, {
           namespace: "kube-node-lease",
         });
-        await this.#renewLease(n);
+        await this.#renewLeaseOnce(n);
       }
     } catch (err) {
       // Someone else changed it (or removed it): start again from the server's copy next time.
