@@ -34,6 +34,7 @@ import {
 } from "./handlers/write.js";
 import { writeError, writeJson } from "./http/respond.js";
 import { objectKey, resourcePrefix } from "./registry/keys.js";
+import { DEFAULT_EVENT_TTL_MS, EventExpiry } from "./registry/event-ttl.js";
 import { Store } from "./registry/store.js";
 import { WatchCache } from "./registry/watch-cache.js";
 import { createReview } from "./handlers/reviews.js";
@@ -55,6 +56,8 @@ export interface ApiServerOptions {
   watchCacheWindow?: number;
   /** PEM key file that signs service account tokens, made when missing; none: a key in memory. */
   serviceAccountKeyFile?: string;
+  /** How long an Event lives after its last write (`--event-ttl`); 1 h by default, as upstream. */
+  eventTtlMs?: number;
 }
 
 /** A running API server. */
@@ -70,6 +73,7 @@ export class ApiServer {
   readonly #authz: Authorizer;
   readonly #http: Server;
   #tokens: TokenRequestDeps | undefined;
+  #eventExpiry: EventExpiry | undefined;
   #ready = false;
 
   private constructor(opts: ApiServerOptions, address: string) {
@@ -151,6 +155,16 @@ export class ApiServer {
         new Store(def, this.#opts.backend, this.#watchCache, admission),
       );
     }
+    const events = resources.find((d) => d.group === "" && d.plural === "events");
+    if (events) {
+      this.#eventExpiry = new EventExpiry({
+        store: this.store("", "events"),
+        cache: this.#watchCache.resource(resourcePrefix(events)),
+        ttlMs: this.#opts.eventTtlMs ?? DEFAULT_EVENT_TTL_MS,
+        logger: this.#log,
+      });
+      this.#eventExpiry.start();
+    }
     this.#tokens = {
       issuer: await issuer,
       get: async (plural, namespace, name) => {
@@ -179,6 +193,7 @@ export class ApiServer {
   /** Stops accepting requests, ends open watches, and stops following storage. The backend stays open. */
   async close(): Promise<void> {
     this.#ready = false;
+    this.#eventExpiry?.stop();
     const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#http.closeAllConnections();
     await closed;

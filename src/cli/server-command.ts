@@ -1,5 +1,6 @@
 /** `kates server`: the API server in the foreground, until SIGTERM or SIGINT. */
 import { join } from "node:path";
+import { parseGoDuration } from "../api/batch/v1/cron.js";
 import { ApiServer } from "../apiserver/server.js";
 import { controllerFactories, parseControllers } from "../controllers/manager.js";
 import { openBackend } from "../storage/open.js";
@@ -32,6 +33,7 @@ export const serverFlags: Record<string, FlagSpec> = {
     env: "KATES_SQLITE_SYNC",
   },
   "service-cidr": { description: "Range of Service cluster IPs", default: "10.96.0.0/12" },
+  "event-ttl": { description: "How long Events are kept after their last write", default: "1h" },
   controllers: {
     description: `Controllers to run: all, none, or a comma list (-name removes one) of ${Object.keys(controllerFactories).join(", ")}`,
     default: "all",
@@ -73,6 +75,11 @@ export async function runServer(args: string[]): Promise<void> {
   const sync = flags["sqlite-sync"];
   if (sync !== "full" && sync !== "normal")
     throw new UsageError(`Unknown --sqlite-sync ${JSON.stringify(sync)}: use full or normal`);
+  const eventTtlMs = parseGoDuration(flags["event-ttl"]!);
+  if (eventTtlMs === undefined || eventTtlMs <= 0)
+    throw new UsageError(
+      `Cannot use --event-ttl ${JSON.stringify(flags["event-ttl"])}: use 1h, 30m, ...`,
+    );
   const backend = await openBackend({ type: flags["storage"]!, dataDir, logger: log, sync });
   const server = await ApiServer.start({
     backend,
@@ -81,6 +88,7 @@ export async function runServer(args: string[]): Promise<void> {
     logger: log,
     serviceCidr: flags["service-cidr"]!,
     serviceAccountKeyFile: join(dataDir, "sa.key"),
+    eventTtlMs,
   });
   const kubeconfig = join(dataDir, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigFor("kates", server.url));
