@@ -41,9 +41,12 @@ export async function startServer(
   opts: { components?: boolean } = {},
 ): Promise<ChildProcess> {
   const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+  // Node options for the server alone, such as `--cpu-prof --cpu-prof-dir=DIR` to profile it.
+  const nodeArgs = (process.env["BENCH_SERVER_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       main,
       "server",
       "--data-dir",
