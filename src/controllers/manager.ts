@@ -11,6 +11,7 @@ import { SharedInformerFactory } from "../client/informer-factory.js";
 import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { newGarbageCollector } from "./garbagecollector/controller.js";
+import { newDaemonSetController } from "./daemonset/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
 import { newNamespaceController } from "./namespace/controller.js";
 import {
@@ -43,6 +44,7 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerController,
   deployment: newDeploymentController,
+  daemonset: newDaemonSetController,
 };
 
 /** The lease the controller manager elects its leader on. */
