@@ -130,6 +130,13 @@ describe("DaemonSet controller (kubectl, scheduler, simulated nodes)", () => {
     assert.match(revisions, /agent-\w+\s+daemonset\.apps\/agent\s+1/);
     const events = await ok(["get", "events", "--field-selector=reason=SuccessfulCreate"]);
     assert.equal((events.match(/Created pod: agent-/g) ?? []).length, 3);
+    const described = await ok(["describe", "ds", "agent"]);
+    assert.match(described, /Desired Number of Nodes Scheduled: 3/);
+    assert.match(described, /Number of Nodes Misscheduled: 0/);
+    assert.match(described, /Pods Status:\s+3 Running \/ 0 Waiting \/ 0 Succeeded \/ 0 Failed/);
+    assert.match(described, /SuccessfulCreate\s+\S+\s+daemonset-controller\s+Created pod: agent-/);
+    const table = await ok(["get", "ds", "agent"]);
+    assert.match(table, /agent\s+3\s+3\s+3\s+3\s+3\s+<none>/);
   });
 
   it("replaces a deleted daemon pod", async () => {
@@ -146,6 +153,53 @@ describe("DaemonSet controller (kubectl, scheduler, simulated nodes)", () => {
       },
       30_000,
       "a replacement pod",
+    );
+  });
+
+  it("replaces a failed pod and reports it with a FailedDaemonPod event", async () => {
+    const victim = (await pods("agent")).find((p) => p.spec?.nodeName === "sim-1")!;
+    const path = `/api/v1/namespaces/${NS}/pods/${victim.metadata.name}`;
+    const live = (await api(cluster.url, path)).body;
+    const r = await api(cluster.url, `${path}/status`, {
+      method: "PUT",
+      body: JSON.stringify({ ...live, status: { ...live.status, phase: "Failed" } }),
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await eventually(
+      async () =>
+        !(await pods("agent")).some((p) => p.metadata.name === victim.metadata.name) &&
+        (await runningOn("agent", ["sim-0", "sim-1", "sim-2"])),
+      30_000,
+      "a replacement for the failed pod",
+    );
+    const events = await ok(["get", "events", "--field-selector=reason=FailedDaemonPod"]);
+    assert.match(
+      events,
+      new RegExp(`Found failed daemon pod default/${victim.metadata.name} on node sim-1`),
+    );
+  });
+
+  it("a node added gets a pod; its unbound pod goes when the node is removed", async () => {
+    // A node without capacity: the scheduler cannot bind the pod, which stays pinned to it.
+    await ok(["apply", "-f", "-"], "apiVersion: v1\nkind: Node\nmetadata: {name: extra}\n");
+    const pinnedToExtra = async (): Promise<boolean> =>
+      (await pods("agent")).some(
+        (p) =>
+          p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+            ?.nodeSelectorTerms?.[0]?.matchFields?.[0]?.values?.[0] === "extra",
+      );
+    await eventually(pinnedToExtra, 20_000, "a pod for the new node");
+    await eventually(
+      async () => (await status("agent"))["desiredNumberScheduled"] === 4,
+      20_000,
+      "4 desired",
+    );
+    await ok(["delete", "node", "extra"]);
+    await eventually(async () => !(await pinnedToExtra()), 20_000, "the unbound pod deleted");
+    await eventually(
+      async () => (await status("agent"))["desiredNumberScheduled"] === 3,
+      20_000,
+      "3 desired",
     );
   });
 
@@ -258,5 +312,69 @@ describe("DaemonSet controller (kubectl, scheduler, simulated nodes)", () => {
     assert.doesNotMatch(history2, /^1\s/m);
     const s = await status("agent");
     assert.equal(s["updatedNumberScheduled"], 3);
+  });
+
+  it("OnDelete updates a pod only when it is deleted", async () => {
+    await ok(
+      ["apply", "-f", "-"],
+      daemonSet("manual").replace(
+        "spec:\n  selector",
+        "spec:\n  updateStrategy: {type: OnDelete}\n  selector",
+      ),
+    );
+    await eventually(() => runningOn("manual", ["sim-0", "sim-1", "sim-2"]), 30_000, "manual pods");
+    await ok(["set", "image", "ds/manual", "c=busybox:1.37"]);
+    await eventually(
+      async () => {
+        const ds = JSON.parse(await ok(["get", "ds", "manual", "-o", "json"]));
+        return ds.status?.observedGeneration === ds.metadata.generation;
+      },
+      20_000,
+      "the new generation observed",
+    );
+    const before = await pods("manual");
+    assert.equal(before.length, 3);
+    assert.ok(before.every((p) => p.spec?.containers?.[0]?.image === "busybox:1.36"));
+    assert.equal((await status("manual"))["updatedNumberScheduled"], 0);
+    const victim = before.find((p) => p.spec?.nodeName === "sim-0")!;
+    await ok(["delete", "pod", victim.metadata.name, "--wait=false"]);
+    await eventually(
+      async () =>
+        (await pods("manual")).some(
+          (p) => p.spec?.nodeName === "sim-0" && p.spec.containers?.[0]?.image === "busybox:1.37",
+        ),
+      30_000,
+      "the replacement on the new image",
+    );
+    await eventually(
+      async () => (await status("manual"))["updatedNumberScheduled"] === 1,
+      20_000,
+      "one updated",
+    );
+    await ok(["delete", "ds", "manual"]);
+  });
+
+  it("a rolling update with maxSurge completes", async () => {
+    await ok(
+      ["apply", "-f", "-"],
+      daemonSet("surge").replace(
+        "spec:\n  selector",
+        "spec:\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n  selector",
+      ),
+    );
+    await eventually(() => runningOn("surge", ["sim-0", "sim-1", "sim-2"]), 30_000, "surge pods");
+    await ok(["set", "image", "ds/surge", "c=busybox:1.37"]);
+    const r = await cluster.kubectl(["rollout", "status", "ds/surge", "--timeout=90s"], {
+      timeoutMs: 100_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    await eventually(
+      async () =>
+        (await runningOn("surge", ["sim-0", "sim-1", "sim-2"])) &&
+        (await pods("surge")).every((p) => p.spec?.containers?.[0]?.image === "busybox:1.37"),
+      30_000,
+      "every surge pod replaced",
+    );
+    await ok(["delete", "ds", "surge"]);
   });
 });
