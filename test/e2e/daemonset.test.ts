@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import type { DaemonSet } from "../../src/api/apps/v1/daemon-set.js";
+import { daemonSetTemplateHash } from "../../src/controllers/daemonset/revision-data.js";
 import { api, eventually, startCluster, type TestCluster } from "../harness.js";
 
 interface PodView {
@@ -359,7 +361,7 @@ describe("DaemonSet controller (kubectl, scheduler, simulated nodes)", () => {
       ["apply", "-f", "-"],
       daemonSet("surge").replace(
         "spec:\n  selector",
-        "spec:\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n  selector",
+        "spec:\n  revisionHistoryLimit: 1\n  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n  selector",
       ),
     );
     await eventually(() => runningOn("surge", ["sim-0", "sim-1", "sim-2"]), 30_000, "surge pods");
@@ -375,6 +377,56 @@ describe("DaemonSet controller (kubectl, scheduler, simulated nodes)", () => {
       30_000,
       "every surge pod replaced",
     );
+    await ok(["set", "image", "ds/surge", "c=busybox:1.38"]);
+    const again = await cluster.kubectl(["rollout", "status", "ds/surge", "--timeout=90s"], {
+      timeoutMs: 100_000,
+    });
+    assert.equal(again.code, 0, again.stderr);
+    // revisionHistoryLimit 1: the current revision and one old one remain.
+    await eventually(
+      async () => {
+        const r = await api(
+          cluster.url,
+          `/apis/apps/v1/namespaces/${NS}/controllerrevisions?labelSelector=app%3Dsurge`,
+        );
+        const numbers = (r.body.items as { revision: number }[]).map((c) => c.revision).sort();
+        return JSON.stringify(numbers) === "[2,3]";
+      },
+      30_000,
+      "history truncated to revisions 2 and 3",
+    );
     await ok(["delete", "ds", "surge"]);
+  });
+
+  it("a hash collision bumps status.collisionCount and names the revision anew", async () => {
+    const manifest = daemonSet("coll");
+    const dry = await ok(["apply", "--dry-run=server", "-o", "json", "-f", "-"], manifest);
+    const taken = `coll-${daemonSetTemplateHash(JSON.parse(dry) as DaemonSet)}`;
+    // A revision of another template already holds the name the controller would use.
+    await ok(
+      ["apply", "-f", "-"],
+      `apiVersion: apps/v1
+kind: ControllerRevision
+metadata: {name: ${taken}, labels: {app: other}}
+data: {spec: {template: {metadata: {labels: {app: other}}}}}
+revision: 1
+`,
+    );
+    await ok(["apply", "-f", "-"], manifest);
+    await eventually(() => runningOn("coll", ["sim-0", "sim-1", "sim-2"]), 30_000, "coll pods");
+    const ds = JSON.parse(await ok(["get", "ds", "coll", "-o", "json"]));
+    assert.equal(ds.status.collisionCount, 1);
+    const hash = daemonSetTemplateHash(ds as DaemonSet);
+    assert.notEqual(`coll-${hash}`, taken);
+    for (const pod of await pods("coll")) {
+      assert.equal(pod.metadata.labels?.["controller-revision-hash"], hash);
+    }
+    const cr = await api(
+      cluster.url,
+      `/apis/apps/v1/namespaces/${NS}/controllerrevisions/coll-${hash}`,
+    );
+    assert.equal(cr.status, 200);
+    assert.equal(cr.body.metadata.ownerReferences[0].uid, ds.metadata.uid);
+    await ok(["delete", "ds", "coll"]);
   });
 });
