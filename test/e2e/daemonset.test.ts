@@ -314,6 +314,26 @@ describe("DaemonSet controller (kubectl, scheduler, simulated nodes)", () => {
     assert.doesNotMatch(history2, /^1\s/m);
     const s = await status("agent");
     assert.equal(s["updatedNumberScheduled"], 3);
+
+    const names = (await pods("agent")).map((p) => p.metadata.name).sort();
+    await ok(["rollout", "restart", "ds/agent"]);
+    r = await cluster.kubectl(["rollout", "status", "ds/agent", "--timeout=90s"], {
+      timeoutMs: 100_000,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    await eventually(
+      async () => {
+        const now = await pods("agent");
+        return (
+          now.length === 3 &&
+          now.every((p) => !names.includes(p.metadata.name)) &&
+          (await runningOn("agent", ["sim-0", "sim-1", "sim-2"]))
+        );
+      },
+      30_000,
+      "every pod replaced by the restart",
+    );
+    assert.match(await ok(["rollout", "history", "ds/agent"]), /^4\s/m);
   });
 
   it("OnDelete updates a pod only when it is deleted", async () => {
