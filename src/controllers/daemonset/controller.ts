@@ -12,34 +12,27 @@ import type { Node } from "../../api/core/v1/node.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import { labelSelectorFromObject, type LabelSelector } from "../../api/selectors/label-selector.js";
-import { isAlreadyExists, isConflict, isInvalid, isNotFound } from "../../client/api-error.js";
+import { isConflict, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
-import { objectKey, resources, splitKey, type ResourceDescriptor } from "../../client/resource.js";
+import { objectKey, resources, splitKey } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import { deepEqual } from "../../util/deep-equal.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import {
-  CONTROLLER_UID_INDEX,
   ensureControllerUidIndex,
   isNamespaceTerminating,
   ownedAndOrphans,
 } from "../replicaset/controller-index.js";
-import {
-  adoptionPatch,
-  claimObjects,
-  controllerRefOf,
-  newControllerRef,
-  releasePatch,
-  type ControllerIdentity,
-} from "../replicaset/controller-ref.js";
+import { controllerRefOf, newControllerRef } from "../replicaset/controller-ref.js";
 import { ControllerExpectations } from "../replicaset/expectations.js";
 import { isPodReady } from "../replicaset/pod-state.js";
 import { slowStartBatches } from "../replicaset/replica-set-logic.js";
-import { RetryLater, runQueue } from "../run-queue.js";
+import { runQueue } from "../run-queue.js";
 import { Backoff } from "./backoff.js";
+import { claimFor, identityOf } from "./claims.js";
 import { daemonPodFor, daemonPodTemplate } from "./daemon-pod.js";
 import {
   BURST_REPLICAS,
@@ -49,17 +42,8 @@ import {
   type DaemonSetSyncInput,
   type NodeActions,
 } from "./daemon-set-logic.js";
-import {
-  CONTROLLER_REVISION_HASH_LABEL,
-  keepOfDuplicates,
-  maxRevision,
-  newControllerRevision,
-  revisionMatches,
-  revisionsToTruncate,
-  splitRevisions,
-} from "./history.js";
 import { DaemonPlacement } from "./placement.js";
-import { daemonSetRevisionData, daemonSetTemplateHash } from "./revision-data.js";
+import { RevisionSync } from "./revision-sync.js";
 import { planRollingUpdate } from "./rolling-update.js";
 
 /** Concurrent syncs (upstream's --concurrent-daemonset-syncs: 2). */
@@ -89,6 +73,7 @@ export class DaemonSetController implements Controller {
   readonly #expectations = new ControllerExpectations();
   readonly #backoff = new Backoff(FAILED_POD_BACKOFF.initialMs, FAILED_POD_BACKOFF.maxMs);
   readonly #recorder: EventRecorder;
+  readonly #history: RevisionSync;
 
   constructor(ctx: ControllerContext) {
     this.#client = ctx.client;
@@ -99,6 +84,7 @@ export class DaemonSetController implements Controller {
     this.#nodes = ctx.informers.informerFor<Node>(resources.nodes);
     ensureControllerUidIndex(this.#pods);
     ensureControllerUidIndex(this.#revisions);
+    this.#history = new RevisionSync(ctx.client, this.#revisions, this.#pods);
     this.#recorder = new EventRecorder(ctx.client, {
       component: "daemonset-controller",
       onError: (err) => this.#log.debug("Cannot record event", { controller: this.name, err }),
@@ -296,9 +282,8 @@ export class DaemonSetController implements Controller {
     // Being deleted: its revisions may already be gone or orphaned, so status cannot be trusted.
     if (ds.metadata.deletionTimestamp) return;
 
-    const identity = identityOf(ds);
-    const history = await this.#constructHistory(ds, identity, selector);
-    const pods = await this.#claimPods(ds, identity, selector);
+    const history = await this.#history.construct(ds, selector);
+    const pods = await this.#claimPods(ds, selector);
     const now = Date.now();
     const input: DaemonSetSyncInput = {
       ds,
@@ -326,7 +311,7 @@ export class DaemonSetController implements Controller {
       if (!acted && ds.spec?.updateStrategy?.type === "RollingUpdate") {
         await this.#syncNodes(key, ds, history.hash, planRollingUpdate(input));
       }
-      await this.#cleanupHistory(ds, history.old, pods);
+      await this.#history.cleanup(ds, history.old, pods);
     } catch (err) {
       failure = err;
     }
@@ -348,238 +333,14 @@ export class DaemonSetController implements Controller {
     if (requeueAfterMs !== undefined) return { requeueAfter: requeueAfterMs };
   }
 
-  /**
-   * Claims the pods of the DaemonSet's namespace: owned pods that still match, and matching orphans
-   * (adopted after a live check that the DaemonSet is not being deleted); owned pods that stopped
-   * matching are released.
-   */
-  async #claimPods(
-    ds: DaemonSet,
-    identity: ControllerIdentity,
-    selector: LabelSelector,
-  ): Promise<Pod[]> {
-    const candidates = ownedAndOrphans(this.#pods, identity.namespace ?? "", identity.uid);
-    const claim = claimObjects(identity, candidates, (p) => selector.matches(p.metadata.labels));
-    if (claim.adopt.length) await this.#checkCanAdopt(ds);
-    const gone = new Set<Pod>();
-    for (const pod of claim.adopt) {
-      if (!(await this.#claimPatch(resources.pods, pod, adoptionPatch(identity, pod))))
-        gone.add(pod);
-    }
-    for (const pod of claim.release)
-      await this.#claimPatch(resources.pods, pod, releasePatch(identity, pod));
-    return gone.size ? claim.claimed.filter((p) => !gone.has(p)) : claim.claimed;
-  }
-
-  /** Applies an adoption or release patch; false when the object is gone or was replaced. */
-  async #claimPatch(res: ResourceDescriptor, obj: KubeObject, patch: unknown): Promise<boolean> {
-    try {
-      await this.#client.patch(res, obj.metadata.name ?? "", patch, {
-        namespace: obj.metadata.namespace ?? "",
-      });
-      return true;
-    } catch (err) {
-      // Deleted meanwhile, or replaced by another of that name (the UID precondition fails).
-      if (isNotFound(err) || isInvalid(err) || isConflict(err)) return false;
-      throw err;
-    }
-  }
-
-  /**
-   * A live read before adopting: the cache may lag behind the DaemonSet's deletion, and adopting
-   * then would keep objects the garbage collector is about to delete or orphan.
-   */
-  async #checkCanAdopt(ds: DaemonSet): Promise<void> {
-    const fresh = await this.#client.get<DaemonSet>(resources.daemonSets, ds.metadata.name ?? "", {
-      namespace: ds.metadata.namespace ?? "",
-    });
-    if (fresh.metadata.uid !== ds.metadata.uid) {
-      throw new Error(
-        `original DaemonSet ${objectKey(ds.metadata)} is gone: got uid ${fresh.metadata.uid}, wanted ${ds.metadata.uid}`,
-      );
-    }
-    if (fresh.metadata.deletionTimestamp) {
-      throw new Error(
-        `DaemonSet ${objectKey(ds.metadata)} has just been deleted at ${fresh.metadata.deletionTimestamp}`,
-      );
-    }
-  }
-
-  /**
-   * The DaemonSet's revisions: claims them, finds (or creates) the one of the current template
-   * with the next revision number, removes duplicates of it, and returns its hash and the old ones.
-   */
-  async #constructHistory(
-    ds: DaemonSet,
-    identity: ControllerIdentity,
-    selector: LabelSelector,
-  ): Promise<{ hash: string; old: ControllerRevision[] }> {
-    const namespace = identity.namespace ?? "";
-    const candidates = ownedAndOrphans(this.#revisions, namespace, identity.uid);
-    const claim = claimObjects(identity, candidates, (cr) => selector.matches(cr.metadata.labels));
-    if (claim.adopt.length) await this.#checkCanAdopt(ds);
-    const gone = new Set<ControllerRevision>();
-    for (const cr of claim.adopt) {
-      const patch = adoptionPatch(identity, cr);
-      if (!(await this.#claimPatch(resources.controllerRevisions, cr, patch))) gone.add(cr);
-    }
-    for (const cr of claim.release) {
-      await this.#claimPatch(resources.controllerRevisions, cr, releasePatch(identity, cr));
-    }
-
-    const revisions: ControllerRevision[] = [];
-    for (const cr of claim.claimed) {
-      if (gone.has(cr)) continue;
-      if (cr.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL]) {
-        revisions.push(cr);
-        continue;
-      }
-      // A revision written without the hash label (by an old controller) is labelled by its name,
-      // which is unique where a recomputed hash might collide.
-      const labels = {
-        ...cr.metadata.labels,
-        [CONTROLLER_REVISION_HASH_LABEL]: cr.metadata.name ?? "",
-      };
-      revisions.push(
-        await this.#client.update<ControllerRevision>(
-          resources.controllerRevisions,
-          { ...cr, metadata: { ...cr.metadata, labels } },
-          { namespace },
-        ),
-      );
-    }
-
-    const data = daemonSetRevisionData(ds);
-    const { current, old } = splitRevisions(revisions, data);
-    const next = maxRevision(old) + 1;
-    let cur: ControllerRevision;
-    if (current.length === 0) {
-      cur = await this.#snapshot(ds, identity, data, next);
-    } else {
-      const { keep, duplicates } = keepOfDuplicates(current);
-      cur = keep ?? current[0]!;
-      for (const dup of duplicates) await this.#removeDuplicate(cur, dup);
-      if ((cur.revision ?? 0) < next) {
-        cur = await this.#client.update<ControllerRevision>(
-          resources.controllerRevisions,
-          { ...cur, revision: next },
-          { namespace },
-        );
-      }
-    }
-    return { hash: cur.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? "", old };
-  }
-
-  /**
-   * Relabels the pods of a duplicate revision with the kept one's hash, then deletes the duplicate.
-   * Only the duplicate's pods are relabelled: they have the same template as the kept revision.
-   */
-  async #removeDuplicate(keep: ControllerRevision, dup: ControllerRevision): Promise<void> {
-    const namespace = dup.metadata.namespace ?? "";
-    const keepHash = keep.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? "";
-    const dupHash = dup.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
-    const ownerUid = controllerRefOf(dup)?.uid ?? "";
-    for (const pod of this.#pods.indexer.byIndex(CONTROLLER_UID_INDEX, ownerUid)) {
-      if (!dupHash || pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] !== dupHash) continue;
-      const patch = { metadata: { labels: { [CONTROLLER_REVISION_HASH_LABEL]: keepHash } } };
-      await this.#claimPatch(resources.pods, pod, patch);
-    }
-    try {
-      await this.#client.delete(resources.controllerRevisions, dup.metadata.name ?? "", {
-        namespace,
-        preconditions: { uid: dup.metadata.uid ?? "" },
-      });
-    } catch (err) {
-      if (!isNotFound(err) && !isConflict(err)) throw err;
-    }
-  }
-
-  /**
-   * Creates the revision of the current template. When its name is taken by a revision of
-   * another template (a hash collision), bumps `status.collisionCount`, so that the next sync
-   * computes another hash, and retries later.
-   */
-  async #snapshot(
-    ds: DaemonSet,
-    identity: ControllerIdentity,
-    data: unknown,
-    revision: number,
-  ): Promise<ControllerRevision> {
-    const namespace = identity.namespace ?? "";
-    const cr = newControllerRevision({
-      ownerName: identity.name,
-      namespace,
-      controllerRef: newControllerRef(identity),
-      labels: ds.spec?.template?.metadata?.labels,
-      annotations: ds.metadata.annotations,
-      data,
-      revision,
-      hash: daemonSetTemplateHash(ds),
-    });
-    try {
-      return await this.#client.create<ControllerRevision>(resources.controllerRevisions, cr, {
-        namespace,
-      });
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
-    const name = cr.metadata.name ?? "";
-    const existing = await this.#client.get<ControllerRevision>(
-      resources.controllerRevisions,
-      name,
-      {
-        namespace,
-      },
+  /** The pods the DaemonSet controls, after adopting matching orphans and releasing the rest. */
+  async #claimPods(ds: DaemonSet, selector: LabelSelector): Promise<Pod[]> {
+    const candidates = ownedAndOrphans(
+      this.#pods,
+      ds.metadata.namespace ?? "",
+      ds.metadata.uid ?? "",
     );
-    if (revisionMatches(existing, data)) return existing;
-
-    const fresh = await this.#client.get<DaemonSet>(resources.daemonSets, identity.name, {
-      namespace,
-    });
-    if (fresh.status?.collisionCount !== ds.status?.collisionCount) {
-      throw new RetryLater(
-        `Found a stale collision count of daemon set ${objectKey(ds.metadata)}: will retry once the cache has the new one`,
-      );
-    }
-    const status: DaemonSetStatus = {
-      ...fresh.status,
-      collisionCount: (fresh.status?.collisionCount ?? 0) + 1,
-    };
-    await this.#client.updateStatus<DaemonSet>(
-      resources.daemonSets,
-      { ...fresh, status },
-      {
-        namespace,
-      },
-    );
-    throw new RetryLater(
-      `Found a hash collision for daemon set ${objectKey(ds.metadata)}: bumped collisionCount to ${status.collisionCount}`,
-    );
-  }
-
-  /** Deletes the old revisions past `revisionHistoryLimit` that no pod still uses. */
-  async #cleanupHistory(
-    ds: DaemonSet,
-    old: ControllerRevision[],
-    pods: readonly Pod[],
-  ): Promise<void> {
-    const limit = ds.spec?.revisionHistoryLimit ?? 10;
-    if (old.length <= limit) return;
-    const live = new Set<string>();
-    for (const pod of pods) {
-      const hash = pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
-      if (hash) live.add(hash);
-    }
-    for (const cr of revisionsToTruncate(old, limit, live)) {
-      try {
-        await this.#client.delete(resources.controllerRevisions, cr.metadata.name ?? "", {
-          namespace: cr.metadata.namespace ?? "",
-          preconditions: { uid: cr.metadata.uid ?? "" },
-        });
-      } catch (err) {
-        if (!isNotFound(err) && !isConflict(err)) throw err;
-      }
-    }
+    return claimFor(this.#client, resources.pods, ds, selector, candidates);
   }
 
   /**
@@ -687,17 +448,6 @@ export class DaemonSetController implements Controller {
       );
     }
   }
-}
-
-function identityOf(ds: DaemonSet): ControllerIdentity {
-  return {
-    apiVersion: "apps/v1",
-    kind: "DaemonSet",
-    name: ds.metadata.name ?? "",
-    uid: ds.metadata.uid ?? "",
-    namespace: ds.metadata.namespace,
-    deletionTimestamp: ds.metadata.deletionTimestamp,
-  };
 }
 
 /** The DaemonSet's selector; undefined when unreadable (validation keeps such out). */
