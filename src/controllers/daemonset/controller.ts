@@ -357,6 +357,11 @@ export class DaemonSetController implements Controller {
     const createOn = actions.createOn.slice(0, BURST_REPLICAS);
     const toDelete = actions.delete.slice(0, BURST_REPLICAS);
     if (createOn.length === 0 && toDelete.length === 0) return false;
+    this.#log.debug("Syncing daemon pods", {
+      daemonset: key,
+      createOn,
+      delete: toDelete.map((p) => p.metadata.name ?? ""),
+    });
     this.#expectations.expectChanges(
       key,
       createOn.length,
