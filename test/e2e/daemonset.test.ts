@@ -453,4 +453,26 @@ revision: 1
     assert.equal(cr.body.metadata.ownerReferences[0].uid, ds.metadata.uid);
     await ok(["delete", "ds", "coll"]);
   });
+
+  it("deleting a DaemonSet in the foreground removes its pods and revisions first", async () => {
+    const r = await cluster.kubectl(
+      ["delete", "ds", "agent", "--cascade=foreground", "--timeout=60s"],
+      {
+        timeoutMs: 70_000,
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    await eventually(async () => (await pods("agent")).length === 0, 30_000, "agent pods gone");
+    await eventually(
+      async () => {
+        const list = await api(
+          cluster.url,
+          `/apis/apps/v1/namespaces/${NS}/controllerrevisions?labelSelector=app%3Dagent`,
+        );
+        return list.body.items.length === 0;
+      },
+      30_000,
+      "agent revisions gone",
+    );
+  });
 });
