@@ -12,6 +12,7 @@ import { stripManagedFields } from "../client/informer.js";
 import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { newGarbageCollector } from "./garbagecollector/controller.js";
+import { newDaemonSetController } from "./daemonset/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
 import { newNamespaceController } from "./namespace/controller.js";
 import {
@@ -44,6 +45,7 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerController,
   deployment: newDeploymentController,
+  daemonset: newDaemonSetController,
 };
 
 /** The lease the controller manager elects its leader on. */
