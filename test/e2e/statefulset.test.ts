@@ -226,6 +226,112 @@ describe("StatefulSet controller (kubectl, simulated nodes)", () => {
     assert.equal((await livePods("web"))[0]?.metadata.name, "web-0");
   });
 
+  it("replaces a pod that failed", async () => {
+    const [before] = await livePods("web");
+    assert.ok(before);
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const failed = {
+      ...before,
+      status: {
+        ...before.status,
+        phase: "Failed",
+        conditions: [{ type: "Ready", status: "False", lastTransitionTime: now }],
+      },
+    };
+    const r = await api(cluster.url, `/api/v1/namespaces/${NS}/pods/web-0/status`, {
+      method: "PUT",
+      body: JSON.stringify(failed),
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    await eventually(
+      async () => {
+        const [pod] = await livePods("web");
+        return !!pod && pod.metadata.uid !== before.metadata.uid && isReady(pod);
+      },
+      30_000,
+      "a new web-0 in place of the failed one",
+    );
+  });
+
+  it("adopts a matching orphan pod and fixes its identity", async () => {
+    const orphan = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "adopt-1", labels: { app: "adopt" } },
+      spec: { containers: [{ name: "c", image: "registry.local/app:v1" }] },
+    };
+    await ok(["apply", "-f", "-"], JSON.stringify(orphan));
+    const uid = (await getJson(["pod", "adopt-1"])).metadata.uid;
+    const log = watchPods("adopt");
+    const seen: Pod[] = [];
+    const stream = client.watch<Pod>(resources.pods, {
+      namespace: NS,
+      fieldSelector: "metadata.name=adopt-1",
+    });
+    void (async () => {
+      for await (const event of stream) {
+        if (event.type === "ADDED" || event.type === "MODIFIED") seen.push(event.object);
+      }
+    })().catch(() => {
+      // Stopped below.
+    });
+    await ok(["apply", "-f", "-"], statefulSet("adopt", 2));
+    const sts = await waitForStatus(
+      "adopt",
+      (s) => s.status?.readyReplicas === 2 && s.status.updatedReplicas === 2,
+      "2 ready, updated replicas",
+    );
+    stream.stop();
+    log.stop();
+    const adopted = seen.find(
+      (p) =>
+        p.metadata.uid === uid &&
+        p.metadata.ownerReferences?.some((o) => o.uid === sts.metadata.uid && o.controller),
+    );
+    assert.ok(adopted, "the orphan was adopted before anything else happened to it");
+    assert.ok(
+      seen.some(
+        (p) =>
+          p.metadata.uid === uid &&
+          p.metadata.labels?.["statefulset.kubernetes.io/pod-name"] === "adopt-1" &&
+          p.metadata.labels["apps.kubernetes.io/pod-index"] === "1",
+      ),
+      "its identity labels were added",
+    );
+    // It had no revision, so the rolling update replaced it with a pod of the set's revision.
+    const now = await getJson(["pod", "adopt-1"]);
+    assert.equal(now.metadata.labels["controller-revision-hash"], sts.status.updateRevision);
+    await ok(["delete", "statefulset", "adopt"]);
+  });
+
+  it("OnDelete keeps old pods until they are deleted", async () => {
+    await ok(["apply", "-f", "-"], statefulSet("ond", 2, { updateStrategy: { type: "OnDelete" } }));
+    const first = await waitForStatus("ond", (s) => s.status?.readyReplicas === 2, "2 ready");
+    const rev1 = first.status.updateRevision;
+    await ok(["set", "image", "statefulset/ond", "c=registry.local/app:v2"]);
+    const next = await waitForStatus(
+      "ond",
+      (s) =>
+        s.status?.updateRevision !== rev1 && s.status.observedGeneration === s.metadata.generation,
+      "a new update revision",
+    );
+    assert.equal(next.status.currentRevision, rev1);
+    assert.equal(next.status.updatedReplicas, 0);
+    for (const pod of await livePods("ond")) {
+      assert.equal(pod.metadata.labels?.["controller-revision-hash"], rev1);
+    }
+    await ok(["delete", "pod", "ond-1", "--wait=false"]);
+    await waitForStatus(
+      "ond",
+      (s) => s.status?.updatedReplicas === 1 && s.status.readyReplicas === 2,
+      "ond-1 recreated at the new revision",
+    );
+    const pods = new Map((await livePods("ond")).map((p) => [p.metadata.name, p]));
+    assert.equal(pods.get("ond-1")?.spec?.containers?.[0]?.image, "registry.local/app:v2");
+    assert.equal(pods.get("ond-0")?.spec?.containers?.[0]?.image, "registry.local/app:v1");
+    await ok(["delete", "statefulset", "ond"]);
+  });
+
   it("Parallel creates every pod without waiting for readiness", async () => {
     // No node has this label, so the pods stay Pending: only Parallel creates more than one.
     const unschedulable = {

@@ -164,7 +164,7 @@ export class StatefulSetController implements Controller {
       }
       return;
     }
-    this.#enqueueMatching(pod);
+    if (oldRef || !sameLabels(old.metadata.labels, pod.metadata.labels)) this.#enqueueMatching(pod);
   }
 
   /** One sync of the set `key` names. */
@@ -403,4 +403,13 @@ export class StatefulSetController implements Controller {
       );
     }
   }
+}
+
+function sameLabels(
+  a: Readonly<Record<string, string>> | undefined,
+  b: Readonly<Record<string, string>> | undefined,
+): boolean {
+  const ak = Object.keys(a ?? {});
+  if (ak.length !== Object.keys(b ?? {}).length) return false;
+  return ak.every((k) => a?.[k] === b?.[k]);
 }
