@@ -418,6 +418,41 @@ describe("StatefulSet controller (kubectl, simulated nodes)", () => {
     );
   });
 
+  it("keeps revisionHistoryLimit old revisions, and rolls out kubectl rollout restart", async () => {
+    await ok(["apply", "-f", "-"], statefulSet("hist", 1, { revisionHistoryLimit: 1 }));
+    let sts = await waitForStatus("hist", (s) => s.status?.readyReplicas === 1, "1 ready");
+    const seen = [sts.status.updateRevision];
+    const change = async (args: string[]): Promise<void> => {
+      await ok(args);
+      sts = await waitForStatus(
+        "hist",
+        (s) =>
+          !seen.includes(s.status?.updateRevision) &&
+          s.status.currentRevision === s.status.updateRevision &&
+          s.status.readyReplicas === 1,
+        `a rollout after ${args.join(" ")}`,
+      );
+      seen.push(sts.status.updateRevision);
+    };
+    await change(["set", "image", "statefulset/hist", "c=registry.local/app:v2"]);
+    await change(["set", "image", "statefulset/hist", "c=registry.local/app:v3"]);
+    await change(["rollout", "restart", "statefulset/hist"]);
+    const pod = await getJson(["pod", "hist-0"]);
+    assert.ok(pod.metadata.annotations?.["kubectl.kubernetes.io/restartedAt"], "restarted pod");
+    let names: string[] = [];
+    await eventually(
+      async () => {
+        const revisions = await getJson(["controllerrevisions", "-l", "app=hist"]);
+        names = revisions.items.map((r: any) => r.metadata.name).sort();
+        return names.length === 2;
+      },
+      15_000,
+      "the live revision and one old one",
+    );
+    assert.deepEqual(names, [seen[2], seen[3]].sort());
+    await ok(["delete", "statefulset", "hist"]);
+  });
+
   it("rolls out with a partition from the highest ordinal, and rolls back with rollout undo", async () => {
     await ok(["apply", "-f", "-"], statefulSet("roll", 3));
     const first = await waitForStatus("roll", (s) => s.status?.readyReplicas === 3, "3 ready");
