@@ -21,6 +21,7 @@ import {
   revisionsToTruncate,
   sortRevisions,
 } from "./revisions.js";
+import { templateOfRevision, templateRevisionData } from "./template-data.js";
 
 const owner = {
   apiVersion: "apps/v1",
@@ -271,5 +272,28 @@ describe("finding, adopting and releasing revisions", () => {
     const claim = claimRevisions(deleting, [mine, orphan, unmatched], selector);
     assert.deepEqual(claim.adopt, []);
     assert.deepEqual(claim.release, []);
+  });
+});
+
+describe("template revision data", () => {
+  it("templateRevisionData() is a replace patch of the template with sorted keys", () => {
+    const data = templateRevisionData({
+      spec: { containers: [{ name: "c", image: "i" }] },
+      metadata: { labels: { b: "2", a: "1" } },
+    });
+    assert.equal(
+      JSON.stringify(data),
+      '{"spec":{"template":{"$patch":"replace","metadata":{"creationTimestamp":null,"labels":{"a":"1","b":"2"}},"spec":{"containers":[{"image":"i","name":"c"}]}}}}',
+    );
+  });
+
+  it("templateOfRevision() gives the template back without the directive", () => {
+    const template = { metadata: { labels: { a: "1" } }, spec: { containers: [] } };
+    const r = rev("r", 1, templateRevisionData(template));
+    assert.deepEqual(templateOfRevision(r), {
+      metadata: { creationTimestamp: null, labels: { a: "1" } },
+      spec: { containers: [] },
+    });
+    assert.throws(() => templateOfRevision(rev("bad", 1, { other: 1 })), /holds no spec.template/);
   });
 });
