@@ -453,6 +453,38 @@ describe("StatefulSet controller (kubectl, simulated nodes)", () => {
     await ok(["delete", "statefulset", "hist"]);
   });
 
+  it("counts a collision when the revision's name holds other data", async () => {
+    await ok(["apply", "-f", "-"], statefulSet("coll", 0));
+    const first = await waitForStatus("coll", (s) => !!s.status?.updateRevision, "a revision");
+    const taken = first.status.updateRevision;
+    await ok(["delete", "statefulset", "coll"]);
+    await eventually(
+      async () => (await cluster.kubectl(["get", "controllerrevision", taken])).code !== 0,
+      30_000,
+      "the revision garbage-collected",
+    );
+    const squatter = {
+      apiVersion: "apps/v1",
+      kind: "ControllerRevision",
+      metadata: { name: taken, labels: { app: "someone-else" } },
+      data: { unrelated: true },
+      revision: 1,
+    };
+    await ok(["apply", "-f", "-"], JSON.stringify(squatter));
+    await ok(["apply", "-f", "-"], statefulSet("coll", 0));
+    const second = await waitForStatus(
+      "coll",
+      (s) => s.status?.collisionCount === 1 && !!s.status.updateRevision,
+      "collisionCount 1",
+    );
+    assert.notEqual(second.status.updateRevision, taken);
+    assert.match(second.status.updateRevision, /^coll-/);
+    const squatted = await getJson(["controllerrevision", taken]);
+    assert.deepEqual(squatted.data, { unrelated: true }, "the other revision is left alone");
+    await ok(["delete", "statefulset", "coll"]);
+    await ok(["delete", "controllerrevision", taken]);
+  });
+
   it("rolls out with a partition from the highest ordinal, and rolls back with rollout undo", async () => {
     await ok(["apply", "-f", "-"], statefulSet("roll", 3));
     const first = await waitForStatus("roll", (s) => s.status?.readyReplicas === 3, "3 ready");
