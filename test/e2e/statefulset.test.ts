@@ -185,6 +185,9 @@ describe("StatefulSet controller (kubectl, simulated nodes)", () => {
       10_000,
       "SuccessfulCreate events naming each pod",
     );
+    const described = await ok(["describe", "statefulset", "web"]);
+    assert.match(described, /Pods Status:\s+3 Running/);
+    assert.match(described, /SuccessfulCreate/);
   });
 
   it("scales down from the highest ordinal, one pod at a time", async () => {
