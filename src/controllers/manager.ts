@@ -20,6 +20,7 @@ import {
   newReplicationControllerController,
 } from "./replicaset/controller.js";
 import { newServiceAccountController } from "./serviceaccount/controller.js";
+import { newStatefulSetController } from "./statefulset/controller.js";
 
 /** A controller: named, and running until `signal` aborts (its informers are started by the manager). */
 export interface Controller {
@@ -46,6 +47,7 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   replicationcontroller: newReplicationControllerController,
   deployment: newDeploymentController,
   daemonset: newDaemonSetController,
+  statefulset: newStatefulSetController,
 };
 
 /** The lease the controller manager elects its leader on. */
