@@ -12,6 +12,8 @@ import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { newGarbageCollector } from "./garbagecollector/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
+import { newJobController } from "./job/controller.js";
+import { newTtlAfterFinishedController } from "./job/ttl-after-finished.js";
 import { newNamespaceController } from "./namespace/controller.js";
 import {
   newReplicaSetController,
@@ -43,6 +45,8 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerController,
   deployment: newDeploymentController,
+  job: newJobController,
+  "ttl-after-finished": newTtlAfterFinishedController,
 };
 
 /** The lease the controller manager elects its leader on. */

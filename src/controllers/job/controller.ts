@@ -1,0 +1,285 @@
+/**
+ * The Job controller: informers on Jobs and pods feed Job keys to a work queue; `reconcile(key)` plans
+ * a sync with `planJobSync` and carries it out in the order that keeps counts exact: record finished
+ * pods as uncounted, remove their tracking finalizers, delete and create pods, then write the status
+ * that counts them.
+ */
+import type { Job } from "../../api/batch/v1/job.js";
+import type { Pod } from "../../api/core/v1/pod.js";
+import { isConflict, isNotFound } from "../../client/api-error.js";
+import type { KubeClient } from "../../client/client.js";
+import { EventRecorder } from "../../client/event-recorder.js";
+import type { Informer } from "../../client/informer.js";
+import { objectKey, resources, splitKey } from "../../client/resource.js";
+import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
+import type { Logger } from "../../util/log.js";
+import type { Controller, ControllerContext } from "../manager.js";
+import { runQueue } from "../run-queue.js";
+import { CONTROLLER_UID_INDEX, ensureControllerUidIndex } from "../replicaset/controller-index.js";
+import { controllerRefOf } from "../replicaset/controller-ref.js";
+import { ControllerExpectations } from "../replicaset/expectations.js";
+import {
+  hasTrackingFinalizer,
+  jobControllerRef,
+  jobPod,
+  JOB_TRACKING_FINALIZER,
+} from "./job-pods.js";
+import { planJobSync, type BackoffRecord } from "./job-logic.js";
+
+/** The queue key prefix of a pod whose tracking finalizer must go because its Job is gone. */
+const ORPHAN_PREFIX = "pod:";
+
+/** Concurrent syncs (upstream's --concurrent-job-syncs: 5). */
+const WORKERS = 5;
+
+/** The field manager value under which `spec.managedBy` hands a Job to this controller. */
+export const JOB_CONTROLLER_MANAGER = "kubernetes.io/job-controller";
+
+/** Builds the Job controller. */
+export function newJobController(ctx: ControllerContext): Controller {
+  return new JobController(ctx);
+}
+
+/** Runs each Job's pods to its completions, within its limits. */
+export class JobController implements Controller {
+  readonly name = "job";
+  readonly #client: KubeClient;
+  readonly #jobs: Informer<Job>;
+  readonly #pods: Informer<Pod>;
+  readonly #log: Logger;
+  readonly #now: () => number;
+  readonly #queue = new WorkQueue<string>();
+  readonly #expectations: ControllerExpectations;
+  readonly #recorder: EventRecorder;
+  readonly #backoff = new Map<string, BackoffRecord>();
+  /** Pod UIDs whose finalizer removal is sent and not yet seen. */
+  readonly #pendingRemovals = new Set<string>();
+  /** The Job as last written, by key, with the resourceVersion it was written over. */
+  readonly #written = new Map<string, { from: string; job: Job }>();
+
+  constructor(ctx: ControllerContext, opts: { now?: () => number } = {}) {
+    this.#client = ctx.client;
+    this.#log = ctx.logger;
+    this.#now = opts.now ?? Date.now;
+    this.#expectations = new ControllerExpectations(this.#now);
+    this.#jobs = ctx.informers.informerFor<Job>(resources.jobs);
+    this.#pods = ctx.informers.informerFor<Pod>(resources.pods);
+    ensureControllerUidIndex(this.#pods);
+    this.#recorder = new EventRecorder(ctx.client, {
+      component: "job-controller",
+      onError: (err) => this.#log.debug("Cannot record event", { controller: this.name, err }),
+    });
+    this.#jobs.addEventHandler({
+      onAdd: (job) => this.#queue.add(objectKey(job.metadata)),
+      onUpdate: (_old, job) => this.#queue.add(objectKey(job.metadata)),
+      onDelete: (job) => {
+        const key = objectKey(job.metadata);
+        this.#expectations.delete(key);
+        this.#backoff.delete(key);
+        this.#written.delete(key);
+        // Its pods keep their tracking finalizers until someone removes them: we do.
+        for (const pod of this.#pods.indexer.byIndex(
+          CONTROLLER_UID_INDEX,
+          job.metadata.uid ?? "",
+        )) {
+          if (hasTrackingFinalizer(pod)) this.#queue.add(ORPHAN_PREFIX + objectKey(pod.metadata));
+        }
+      },
+    });
+    this.#pods.addEventHandler({
+      onAdd: (pod) => this.#podChanged(pod, "add"),
+      onUpdate: (_old, pod) => this.#podChanged(pod, "update"),
+      onDelete: (pod) => this.#podChanged(pod, "delete"),
+    });
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    try {
+      await runQueue(this.name, signal, this.#queue, WORKERS, (k) => this.reconcile(k), this.#log);
+    } finally {
+      await this.#recorder.stop();
+    }
+  }
+
+  #podChanged(pod: Pod, how: "add" | "update" | "delete"): void {
+    const uid = pod.metadata.uid ?? "";
+    if (how === "delete" || !hasTrackingFinalizer(pod)) this.#pendingRemovals.delete(uid);
+    const ref = controllerRefOf(pod);
+    const isJobRef = ref?.kind === "Job" && ref.apiVersion.startsWith("batch/");
+    const namespace = pod.metadata.namespace ?? "";
+    const owner = isJobRef ? this.#jobs.lister.get(namespace, ref.name) : undefined;
+    if (
+      how !== "delete" &&
+      hasTrackingFinalizer(pod) &&
+      (!ref || owner?.metadata.uid !== ref.uid)
+    ) {
+      // Its Job is gone, or it was orphaned: nobody else will release it.
+      this.#queue.add(ORPHAN_PREFIX + objectKey(pod.metadata));
+    }
+    if (!isJobRef) return;
+    const key = objectKey({ namespace, name: ref.name });
+    if (how === "add") this.#expectations.creationObserved(key);
+    if (how === "delete" || pod.metadata.deletionTimestamp) {
+      this.#expectations.deletionObserved(key, objectKey(pod.metadata));
+    }
+    this.#queue.add(key);
+  }
+
+  /** One sync of the Job `key` names. */
+  async reconcile(key: string): Promise<ReconcileResult> {
+    if (key.startsWith(ORPHAN_PREFIX)) return this.#releaseOrphan(key.slice(ORPHAN_PREFIX.length));
+    const { namespace, name } = splitKey(key);
+    const cached = this.#jobs.lister.get(namespace, name);
+    if (!cached) return;
+    const written = this.#written.get(key);
+    let job = cached;
+    if (written && written.from === cached.metadata.resourceVersion) job = written.job;
+    else this.#written.delete(key);
+    const managedBy = job.spec?.managedBy;
+    if (managedBy !== undefined && managedBy !== JOB_CONTROLLER_MANAGER) return;
+    const uid = job.metadata.uid ?? "";
+    const pods = this.#pods.indexer
+      .byIndex(CONTROLLER_UID_INDEX, uid)
+      .filter((p) => controllerRefOf(p)?.uid === uid);
+    if (job.metadata.deletionTimestamp) {
+      // A Job being deleted counts nothing more; its pods must be free to go with it.
+      await Promise.all(pods.map((pod) => this.#removeFinalizer(pod)));
+      return;
+    }
+    if (!this.#expectations.satisfied(key)) return;
+
+    const now = this.#now();
+    const plan = planJobSync({
+      job,
+      pods,
+      now,
+      backoff: this.#backoff.get(key) ?? { failuresAfterLastSuccess: 0 },
+      pendingFinalizerRemovals: this.#pendingRemovals,
+    });
+    this.#backoff.set(key, plan.backoff);
+
+    if (plan.interim) job = await this.#writeStatus(key, cached, job, plan.interim);
+    await Promise.all(plan.count.map((pod) => this.#removeFinalizer(pod)));
+    if (plan.delete.length) {
+      this.#expectations.expectDeletions(
+        key,
+        plan.delete.map((p) => objectKey(p.metadata)),
+      );
+    }
+    await Promise.all(plan.delete.map((pod) => this.#deletePod(key, job, pod)));
+    let failedCreates = 0;
+    let firstError: unknown;
+    if (plan.create.length) {
+      this.#expectations.expectCreations(key, plan.create.length);
+      const ref = jobControllerRef(job);
+      const results = await Promise.allSettled(
+        plan.create.map((index) =>
+          this.#client.create<Pod>(resources.pods, jobPod(job, ref, index)),
+        ),
+      );
+      for (const r of results) {
+        if (r.status === "fulfilled") {
+          this.#recorder.event(
+            job,
+            "Normal",
+            "SuccessfulCreate",
+            `Created pod: ${r.value.metadata.name ?? ""}`,
+          );
+        } else {
+          failedCreates++;
+          firstError ??= r.reason;
+          this.#expectations.creationObserved(key);
+          this.#recorder.event(
+            job,
+            "Warning",
+            "FailedCreate",
+            `Error creating: ${message(r.reason)}`,
+          );
+        }
+      }
+    }
+    for (const e of plan.events) this.#recorder.event(job, e.type, e.reason, e.message);
+    const status = { ...plan.status, active: (plan.status.active ?? 0) - failedCreates };
+    if (plan.statusChanged || failedCreates > 0) await this.#writeStatus(key, cached, job, status);
+    if (firstError !== undefined) throw firstError;
+    if (plan.requeueAfterMs !== undefined) return { requeueAfter: plan.requeueAfterMs };
+  }
+
+  /**
+   * Removes the tracking finalizer of a pod whose Job is gone, being deleted, or no longer its
+   * controller; a live read confirms what the cache says before the pod is let go.
+   */
+  async #releaseOrphan(podKey: string): Promise<void> {
+    const { namespace, name } = splitKey(podKey);
+    const pod = this.#pods.lister.get(namespace, name);
+    if (!pod || !hasTrackingFinalizer(pod)) return;
+    const ref = controllerRefOf(pod);
+    if (ref?.kind === "Job" && ref.apiVersion.startsWith("batch/")) {
+      try {
+        const job = await this.#client.get<Job>(resources.jobs, ref.name, { namespace });
+        // Still its Job's: that Job's sync decides.
+        if (job.metadata.uid === ref.uid && !job.metadata.deletionTimestamp) return;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    await this.#removeFinalizer(pod);
+  }
+
+  /** Writes the status; remembers the result as newer than `cached` until the cache catches up. */
+  async #writeStatus(key: string, cached: Job, job: Job, status: Job["status"]): Promise<Job> {
+    try {
+      const updated = await this.#client.updateStatus<Job>(
+        resources.jobs,
+        { ...job, ...(status ? { status } : {}) },
+        { namespace: job.metadata.namespace ?? "" },
+      );
+      this.#written.set(key, { from: cached.metadata.resourceVersion ?? "", job: updated });
+      return updated;
+    } catch (err) {
+      // A stale cache copy: the next sync reads the newer Job and plans again.
+      if (isConflict(err)) this.#written.delete(key);
+      throw err;
+    }
+  }
+
+  /** Removes the tracking finalizer with a JSON patch that tests the finalizer is where it was. */
+  async #removeFinalizer(pod: Pod): Promise<void> {
+    const i = pod.metadata.finalizers?.indexOf(JOB_TRACKING_FINALIZER) ?? -1;
+    if (i < 0) return;
+    const uid = pod.metadata.uid ?? "";
+    const ops = [
+      { op: "test", path: "/metadata/uid", value: uid },
+      { op: "test", path: `/metadata/finalizers/${i}`, value: JOB_TRACKING_FINALIZER },
+      { op: "remove", path: `/metadata/finalizers/${i}` },
+    ];
+    this.#pendingRemovals.add(uid);
+    try {
+      await this.#client.patch(resources.pods, pod.metadata.name ?? "", ops, {
+        namespace: pod.metadata.namespace ?? "",
+        type: "json",
+      });
+    } catch (err) {
+      this.#pendingRemovals.delete(uid);
+      if (!isNotFound(err)) throw err;
+    }
+  }
+
+  async #deletePod(key: string, job: Job, pod: Pod): Promise<void> {
+    await this.#removeFinalizer(pod);
+    const podName = pod.metadata.name ?? "";
+    try {
+      await this.#client.delete(resources.pods, podName, {
+        namespace: pod.metadata.namespace ?? "",
+      });
+      this.#recorder.event(job, "Normal", "SuccessfulDelete", `Deleted pod: ${podName}`);
+    } catch (err) {
+      this.#expectations.deletionObserved(key, objectKey(pod.metadata));
+      if (!isNotFound(err)) throw err;
+    }
+  }
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
