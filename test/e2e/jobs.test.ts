@@ -1,0 +1,198 @@
+/**
+ * End to end: the Job, TTL-after-finished and CronJob controllers with the scheduler and two
+ * simulated nodes, driven with the real kubectl. Simulated containers of run-to-completion pods exit
+ * after about a second, with the code the pod's `simulate.kates.dev/exit-code` annotation names.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { api, eventually, startCluster, type TestCluster } from "../harness.js";
+
+const NS = "default";
+
+interface JobView {
+  metadata: { name: string; uid: string; annotations?: Record<string, string> };
+  spec: { suspend?: boolean };
+  status?: {
+    active?: number;
+    succeeded?: number;
+    failed?: number;
+    startTime?: string;
+    completionTime?: string;
+    completedIndexes?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+  };
+}
+
+interface PodView {
+  metadata: {
+    name: string;
+    finalizers?: string[];
+    annotations?: Record<string, string>;
+    deletionTimestamp?: string;
+  };
+  spec: { hostname?: string };
+  status?: { phase?: string };
+}
+
+function jobYaml(name: string, spec: string, podAnnotations = ""): string {
+  return `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:
+${spec}
+  template:
+    metadata:
+      annotations:
+        kates.dev/simulate-exit-after: 500ms
+${podAnnotations}
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: work
+        image: busybox
+`;
+}
+
+describe("Jobs and CronJobs (kubectl, scheduler, simulated nodes)", () => {
+  let cluster: TestCluster;
+  const ok = async (args: string[], input?: string): Promise<string> => {
+    const r = await cluster.kubectl(args, input === undefined ? {} : { input });
+    assert.equal(r.code, 0, `kubectl ${args.join(" ")} failed: ${r.stderr}`);
+    return r.stdout;
+  };
+  const getJob = async (name: string): Promise<JobView | undefined> => {
+    const r = await api(cluster.url, `/apis/batch/v1/namespaces/${NS}/jobs/${name}`);
+    return r.status === 200 ? (r.body as JobView) : undefined;
+  };
+  const jobPods = async (job: string): Promise<PodView[]> => {
+    const selector = encodeURIComponent(`batch.kubernetes.io/job-name=${job}`);
+    const r = await api(cluster.url, `/api/v1/namespaces/${NS}/pods?labelSelector=${selector}`);
+    return r.body.items as PodView[];
+  };
+  const condition = (job: JobView | undefined, type: string) =>
+    job?.status?.conditions?.find((c) => c.type === type && c.status === "True");
+
+  before(async () => {
+    cluster = await startCluster({ controllers: true, scheduler: true, simulatedNodes: 2 });
+  });
+  after(async () => {
+    await cluster?.close();
+  });
+
+  it("runs a Job with completions 3 and parallelism 2 to Complete", async () => {
+    await ok(["apply", "-f", "-"], jobYaml("three", "  completions: 3\n  parallelism: 2"));
+    let peak = 0;
+    const watchPeak = setInterval(() => {
+      void jobPods("three").then((pods) => {
+        const running = pods.filter(
+          (p) => !["Succeeded", "Failed"].includes(p.status?.phase ?? ""),
+        );
+        peak = Math.max(peak, running.length);
+      });
+    }, 100);
+    try {
+      await ok(["wait", "--for=condition=complete", "job/three", "--timeout=60s"]);
+    } finally {
+      clearInterval(watchPeak);
+    }
+    const job = await getJob("three");
+    assert.equal(job?.status?.succeeded, 3);
+    assert.equal(job?.status?.active ?? 0, 0);
+    assert.ok(job?.status?.completionTime, "completionTime is set");
+    assert.equal(condition(job, "Complete")?.reason, "CompletionsReached");
+    assert.ok(condition(job, "SuccessCriteriaMet"));
+    assert.ok(peak <= 2, `at most parallelism pods ran at once, saw ${peak}`);
+    const pods = await jobPods("three");
+    assert.equal(pods.filter((p) => p.status?.phase === "Succeeded").length, 3);
+    await eventually(
+      async () =>
+        (await jobPods("three")).every(
+          (p) => !p.metadata.finalizers?.includes("batch.kubernetes.io/job-tracking"),
+        ),
+      30_000,
+      "tracking finalizers removed",
+    );
+
+    const table = await ok(["get", "job", "three"]);
+    assert.match(table, /three\s+Complete\s+3\/3/);
+    const described = await ok(["describe", "job", "three"]);
+    assert.match(described, /Completions:\s+3/);
+    assert.match(described, /Parallelism:\s+2/);
+    assert.match(described, /Pods Statuses:\s+0 Active \(0 Ready\) \/ 3 Succeeded \/ 0 Failed/);
+    assert.match(described, /SuccessfulCreate\s+.*Created pod: three-/);
+    assert.match(described, /Completed\s+.*Job completed/);
+  });
+
+  it("fails a Job whose pods keep failing once it passes backoffLimit", async () => {
+    await ok(
+      ["apply", "-f", "-"],
+      jobYaml("doomed", "  backoffLimit: 1", "        simulate.kates.dev/exit-code: '3'"),
+    );
+    // Two failures (the first retry comes after the 10 s back-off) exceed a limit of one.
+    await ok(["wait", "--for=condition=failed", "job/doomed", "--timeout=90s"]);
+    const job = await getJob("doomed");
+    const failed = condition(job, "Failed");
+    assert.equal(failed?.reason, "BackoffLimitExceeded");
+    assert.equal(failed?.message, "Job has reached the specified backoff limit");
+    assert.equal(job?.status?.failed, 2);
+    assert.equal(job?.status?.completionTime, undefined);
+    const pods = await jobPods("doomed");
+    assert.equal(pods.length, 2);
+    assert.ok(pods.every((p) => p.status?.phase === "Failed"));
+    const described = await ok(["describe", "job", "doomed"]);
+    assert.match(described, /Pods Statuses:\s+0 Active \(0 Ready\) \/ 0 Succeeded \/ 2 Failed/);
+    assert.match(described, /Warning\s+BackoffLimitExceeded\s+.*Job has reached the specified/);
+  });
+
+  it("gives each pod of an Indexed Job its index", async () => {
+    await ok(
+      ["apply", "-f", "-"],
+      jobYaml("indexed", "  completions: 3\n  parallelism: 3\n  completionMode: Indexed"),
+    );
+    await ok(["wait", "--for=condition=complete", "job/indexed", "--timeout=60s"]);
+    const job = await getJob("indexed");
+    assert.equal(job?.status?.completedIndexes, "0-2");
+    assert.equal(job?.status?.succeeded, 3);
+    const pods = await jobPods("indexed");
+    const indexes = pods
+      .map((p) => p.metadata.annotations?.["batch.kubernetes.io/job-completion-index"])
+      .sort();
+    assert.deepEqual(indexes, ["0", "1", "2"]);
+    for (const p of pods) {
+      const index = p.metadata.annotations?.["batch.kubernetes.io/job-completion-index"];
+      assert.match(p.metadata.name, new RegExp(`^indexed-${index}-`));
+      assert.equal(p.spec.hostname, `indexed-${index}`);
+    }
+    const described = await ok(["describe", "job", "indexed"]);
+    assert.match(described, /Completion Mode:\s+Indexed/);
+    assert.match(described, /Completed Indexes:\s+0-2/);
+  });
+
+  it("starts a suspended Job only once it is resumed", async () => {
+    await ok(["apply", "-f", "-"], jobYaml("later", "  suspend: true\n  completions: 1"));
+    await eventually(
+      async () => condition(await getJob("later"), "Suspended")?.reason === "JobSuspended",
+      30_000,
+      "Suspended condition",
+    );
+    assert.equal((await jobPods("later")).length, 0);
+    assert.equal((await getJob("later"))?.status?.startTime, undefined);
+    await ok(["patch", "job", "later", "--type=merge", "-p", '{"spec":{"suspend":false}}']);
+    await ok(["wait", "--for=condition=complete", "job/later", "--timeout=60s"]);
+    const job = await getJob("later");
+    const suspended = job?.status?.conditions?.find((c) => c.type === "Suspended");
+    assert.equal(suspended?.status, "False");
+    assert.equal(suspended?.reason, "JobResumed");
+    const described = await ok(["describe", "job", "later"]);
+    assert.match(described, /Suspended\s+.*Job suspended/);
+    assert.match(described, /Resumed\s+.*Job resumed/);
+  });
+
+  it("deletes a finished Job and its pods once ttlSecondsAfterFinished has passed", async () => {
+    await ok(["apply", "-f", "-"], jobYaml("brief", "  ttlSecondsAfterFinished: 2"));
+    await ok(["wait", "--for=condition=complete", "job/brief", "--timeout=60s"]);
+    await eventually(async () => (await getJob("brief")) === undefined, 60_000, "Job deleted");
+    await eventually(async () => (await jobPods("brief")).length === 0, 60_000, "pods deleted");
+  });
+});
