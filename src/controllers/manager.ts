@@ -11,6 +11,7 @@ import { SharedInformerFactory } from "../client/informer-factory.js";
 import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { newGarbageCollector } from "./garbagecollector/controller.js";
+import { newCronJobController } from "./cronjob/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
 import { newJobController } from "./job/controller.js";
 import { newTtlAfterFinishedController } from "./job/ttl-after-finished.js";
@@ -47,6 +48,7 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   deployment: newDeploymentController,
   job: newJobController,
   "ttl-after-finished": newTtlAfterFinishedController,
+  cronjob: newCronJobController,
 };
 
 /** The lease the controller manager elects its leader on. */

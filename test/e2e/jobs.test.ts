@@ -54,6 +54,27 @@ ${podAnnotations}
 `;
 }
 
+function cronJobYaml(name: string, schedule: string): string {
+  return `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: ${name}
+spec:
+  schedule: "${schedule}"
+  jobTemplate:
+    spec:
+      template:
+        metadata:
+          annotations:
+            kates.dev/simulate-exit-after: 500ms
+        spec:
+          restartPolicy: OnFailure
+          containers:
+          - name: work
+            image: busybox
+`;
+}
+
 describe("Jobs and CronJobs (kubectl, scheduler, simulated nodes)", () => {
   let cluster: TestCluster;
   const ok = async (args: string[], input?: string): Promise<string> => {
@@ -194,5 +215,73 @@ describe("Jobs and CronJobs (kubectl, scheduler, simulated nodes)", () => {
     await ok(["wait", "--for=condition=complete", "job/brief", "--timeout=60s"]);
     await eventually(async () => (await getJob("brief")) === undefined, 60_000, "Job deleted");
     await eventually(async () => (await jobPods("brief")).length === 0, 60_000, "pods deleted");
+  });
+
+  it("creates a Job from a CronJob with kubectl create job --from", async () => {
+    await ok(["apply", "-f", "-"], cronJobYaml("manual", "0 0 1 1 *"));
+    await ok(["create", "job", "by-hand", "--from=cronjob/manual"]);
+    const job = await getJob("by-hand");
+    assert.equal(job?.metadata.annotations?.["cronjob.kubernetes.io/instantiate"], "manual");
+    const cj = await api(cluster.url, `/apis/batch/v1/namespaces/${NS}/cronjobs/manual`);
+    const owner = (job?.metadata as { ownerReferences?: { uid: string; kind: string }[] })
+      .ownerReferences?.[0];
+    assert.equal(owner?.kind, "CronJob");
+    assert.equal(owner?.uid, cj.body.metadata.uid);
+    await ok(["wait", "--for=condition=complete", "job/by-hand", "--timeout=60s"]);
+    // Not one of its runs: the CronJob reports it, and does not count it as active.
+    await eventually(
+      async () =>
+        (await ok(["get", "events", "--field-selector", "involvedObject.name=manual"])).includes(
+          "UnexpectedJob",
+        ),
+      30_000,
+      "UnexpectedJob event",
+    );
+  });
+
+  it("starts a CronJob's run on its schedule", { timeout: 150_000 }, async () => {
+    await ok(["apply", "-f", "-"], cronJobYaml("every-minute", "* * * * *"));
+    // The first run is at the start of the next minute: up to a minute away.
+    let runName = "";
+    await eventually(
+      async () => {
+        const r = await api(cluster.url, `/apis/batch/v1/namespaces/${NS}/jobs`);
+        const run = (r.body.items as JobView[]).find((j) =>
+          j.metadata.name.startsWith("every-minute-"),
+        );
+        runName = run?.metadata.name ?? "";
+        return run !== undefined;
+      },
+      90_000,
+      "the first run's Job",
+    );
+    const job = await getJob(runName);
+    const stamp = job?.metadata.annotations?.["batch.kubernetes.io/cronjob-scheduled-timestamp"];
+    assert.ok(stamp, "scheduled-timestamp annotation");
+    const minutes = Math.floor(Date.parse(stamp) / 60_000);
+    assert.equal(runName, `every-minute-${minutes}`);
+    assert.equal(Date.parse(stamp) % 60_000, 0);
+    await ok(["wait", "--for=condition=complete", `job/${runName}`, "--timeout=60s"]);
+    await eventually(
+      async () => {
+        const cj = await api(cluster.url, `/apis/batch/v1/namespaces/${NS}/cronjobs/every-minute`);
+        const status = cj.body.status ?? {};
+        return (
+          status.lastScheduleTime === stamp &&
+          status.lastSuccessfulTime !== undefined &&
+          (status.active ?? []).length === 0
+        );
+      },
+      30_000,
+      "status: lastScheduleTime, lastSuccessfulTime, no active Job",
+    );
+    const described = await ok(["describe", "cronjob", "every-minute"]);
+    assert.match(described, new RegExp(`SuccessfulCreate\\s+.*Created job ${runName}`));
+    assert.match(
+      described,
+      new RegExp(`SawCompletedJob\\s+.*Saw completed job: ${runName}, condition: Complete`),
+    );
+    const table = await ok(["get", "cronjob", "every-minute"]);
+    assert.match(table, /every-minute\s+\* \* \* \* \*\s+<none>\s+False\s+0\s+\d+s/);
   });
 });
