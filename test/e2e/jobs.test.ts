@@ -166,6 +166,52 @@ describe("Jobs and CronJobs (kubectl, scheduler, simulated nodes)", () => {
     assert.match(described, /Warning\s+BackoffLimitExceeded\s+.*Job has reached the specified/);
   });
 
+  it("fails a Job past activeDeadlineSeconds, counting its deleted pods as failed", async () => {
+    await ok(
+      ["apply", "-f", "-"],
+      jobYaml("slow", "  completions: 2\n  parallelism: 2\n  activeDeadlineSeconds: 2").replace(
+        "simulate-exit-after: 500ms",
+        "simulate-exit-after: 60s",
+      ),
+    );
+    await ok(["wait", "--for=condition=failed", "job/slow", "--timeout=60s"]);
+    const job = await getJob("slow");
+    assert.equal(condition(job, "Failed")?.reason, "DeadlineExceeded");
+    assert.equal(job?.status?.failed, 2);
+    assert.equal(job?.status?.active, 0);
+    await eventually(async () => (await jobPods("slow")).length === 0, 30_000, "pods deleted");
+    const described = await ok(["describe", "job", "slow"]);
+    assert.match(described, /SuccessfulDelete\s+.*Deleted pod: slow-/);
+    const warnings = described.match(/Warning\s+DeadlineExceeded/g) ?? [];
+    assert.equal(warnings.length, 1, described);
+    assert.doesNotMatch(described, /DeadlineExceeded\s+.*\(x\d+ over/);
+  });
+
+  it("fails a Job at once when a podFailurePolicy FailJob rule matches", async () => {
+    const spec = `  backoffLimit: 6
+  podFailurePolicy:
+    rules:
+    - action: FailJob
+      onExitCodes:
+        containerName: work
+        operator: In
+        values: [42]`;
+    await ok(
+      ["apply", "-f", "-"],
+      jobYaml("fatal", spec, "        simulate.kates.dev/exit-code: '42'"),
+    );
+    await ok(["wait", "--for=condition=failed", "job/fatal", "--timeout=60s"]);
+    const job = await getJob("fatal");
+    const failed = condition(job, "Failed");
+    assert.equal(failed?.reason, "PodFailurePolicy");
+    assert.match(
+      failed?.message ?? "",
+      /^Container work for pod default\/fatal-\w+ failed with exit code 42 matching FailJob rule at index 0$/,
+    );
+    assert.equal(job?.status?.failed, 1);
+    assert.equal((await jobPods("fatal")).length, 1, "no retry");
+  });
+
   it("gives each pod of an Indexed Job its index", async () => {
     await ok(
       ["apply", "-f", "-"],

@@ -16,6 +16,7 @@ import type { Controller, ControllerContext } from "../manager.js";
 import { CONTROLLER_UID_INDEX, ensureControllerUidIndex } from "../replicaset/controller-index.js";
 import { controllerRefOf } from "../replicaset/controller-ref.js";
 import { runQueue } from "../run-queue.js";
+import { LastWrites } from "../job/newer-copy.js";
 import {
   planCronJobSync,
   unexpectedJobs,
@@ -51,8 +52,8 @@ export class CronJobController implements Controller {
   readonly #now: () => number;
   readonly #queue = new WorkQueue<string>();
   readonly #recorder: EventRecorder;
-  /** The CronJob as last written, by key, with the resourceVersion it was written over. */
-  readonly #written = new Map<string, { from: string; cronJob: CronJob }>();
+  /** Our own last status writes, newer than the cache until it catches up. */
+  readonly #written = new LastWrites<CronJob>();
 
   constructor(ctx: ControllerContext, opts: CronJobControllerOptions = {}) {
     this.#client = ctx.client;
@@ -104,10 +105,7 @@ export class CronJobController implements Controller {
     const { namespace, name } = splitKey(key);
     const cached = this.#cronJobs.lister.get(namespace, name);
     if (!cached) return;
-    const written = this.#written.get(key);
-    let cronJob = cached;
-    if (written && written.from === cached.metadata.resourceVersion) cronJob = written.cronJob;
-    else this.#written.delete(key);
+    let cronJob = this.#written.newest(key, cached);
 
     const uid = cronJob.metadata.uid ?? "";
     const jobs = this.#jobs.indexer
@@ -145,7 +143,7 @@ export class CronJobController implements Controller {
         createError = err;
       }
     }
-    if (changed) await this.#writeStatus(key, cached, cronJob, next);
+    if (changed) await this.#writeStatus(key, cronJob, next);
     if (failedReplace) throw new Error(`Cannot replace job ${failedReplace}`);
     if (createError !== undefined) throw createError;
     if (plan.requeueAfterMs !== undefined) return { requeueAfter: plan.requeueAfterMs };
@@ -227,20 +225,15 @@ export class CronJobController implements Controller {
     return listed ? undefined : existing;
   }
 
-  /** Writes the status; remembers the result as newer than `cached` until the cache catches up. */
-  async #writeStatus(
-    key: string,
-    cached: CronJob,
-    cronJob: CronJob,
-    status: CronJobStatus,
-  ): Promise<void> {
+  /** Writes the status; remembers the result until the cache has it. */
+  async #writeStatus(key: string, cronJob: CronJob, status: CronJobStatus): Promise<void> {
     try {
       const updated = await this.#client.updateStatus<CronJob>(
         resources.cronJobs,
         { ...cronJob, status },
         { namespace: cronJob.metadata.namespace ?? "" },
       );
-      this.#written.set(key, { from: cached.metadata.resourceVersion ?? "", cronJob: updated });
+      this.#written.set(key, updated);
     } catch (err) {
       // A stale copy: the next sync reads the newer CronJob and plans again.
       if (isConflict(err)) this.#written.delete(key);

@@ -15,6 +15,7 @@ import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import { runQueue } from "../run-queue.js";
+import { LastWrites } from "./newer-copy.js";
 import { CONTROLLER_UID_INDEX, ensureControllerUidIndex } from "../replicaset/controller-index.js";
 import { controllerRefOf } from "../replicaset/controller-ref.js";
 import { ControllerExpectations } from "../replicaset/expectations.js";
@@ -54,8 +55,8 @@ export class JobController implements Controller {
   readonly #backoff = new Map<string, BackoffRecord>();
   /** Pod UIDs whose finalizer removal is sent and not yet seen. */
   readonly #pendingRemovals = new Set<string>();
-  /** The Job as last written, by key, with the resourceVersion it was written over. */
-  readonly #written = new Map<string, { from: string; job: Job }>();
+  /** Our own last status writes, newer than the cache until it catches up. */
+  readonly #written = new LastWrites<Job>();
 
   constructor(ctx: ControllerContext, opts: { now?: () => number } = {}) {
     this.#client = ctx.client;
@@ -131,10 +132,7 @@ export class JobController implements Controller {
     const { namespace, name } = splitKey(key);
     const cached = this.#jobs.lister.get(namespace, name);
     if (!cached) return;
-    const written = this.#written.get(key);
-    let job = cached;
-    if (written && written.from === cached.metadata.resourceVersion) job = written.job;
-    else this.#written.delete(key);
+    let job = this.#written.newest(key, cached);
     const managedBy = job.spec?.managedBy;
     if (managedBy !== undefined && managedBy !== JOB_CONTROLLER_MANAGER) return;
     const uid = job.metadata.uid ?? "";
@@ -158,7 +156,7 @@ export class JobController implements Controller {
     });
     this.#backoff.set(key, plan.backoff);
 
-    if (plan.interim) job = await this.#writeStatus(key, cached, job, plan.interim);
+    if (plan.interim) job = await this.#writeStatus(key, job, plan.interim);
     await Promise.all(plan.count.map((pod) => this.#removeFinalizer(pod)));
     if (plan.delete.length) {
       this.#expectations.expectDeletions(
@@ -200,7 +198,7 @@ export class JobController implements Controller {
     }
     for (const e of plan.events) this.#recorder.event(job, e.type, e.reason, e.message);
     const status = { ...plan.status, active: (plan.status.active ?? 0) - failedCreates };
-    if (plan.statusChanged || failedCreates > 0) await this.#writeStatus(key, cached, job, status);
+    if (plan.statusChanged || failedCreates > 0) await this.#writeStatus(key, job, status);
     if (firstError !== undefined) throw firstError;
     if (plan.requeueAfterMs !== undefined) return { requeueAfter: plan.requeueAfterMs };
   }
@@ -226,15 +224,15 @@ export class JobController implements Controller {
     await this.#removeFinalizer(pod);
   }
 
-  /** Writes the status; remembers the result as newer than `cached` until the cache catches up. */
-  async #writeStatus(key: string, cached: Job, job: Job, status: Job["status"]): Promise<Job> {
+  /** Writes the status; remembers the result until the cache has it. */
+  async #writeStatus(key: string, job: Job, status: Job["status"]): Promise<Job> {
     try {
       const updated = await this.#client.updateStatus<Job>(
         resources.jobs,
         { ...job, ...(status ? { status } : {}) },
         { namespace: job.metadata.namespace ?? "" },
       );
-      this.#written.set(key, { from: cached.metadata.resourceVersion ?? "", job: updated });
+      this.#written.set(key, updated);
       return updated;
     } catch (err) {
       // A stale cache copy: the next sync reads the newer Job and plans again.
@@ -265,10 +263,14 @@ export class JobController implements Controller {
     }
   }
 
+  /**
+   * Deletes a pod, first letting go of it (unless this sync already did, having counted it), so
+   * that its end is not counted. Any failure releases the deletion expectation.
+   */
   async #deletePod(key: string, job: Job, pod: Pod): Promise<void> {
-    await this.#removeFinalizer(pod);
     const podName = pod.metadata.name ?? "";
     try {
+      if (!this.#pendingRemovals.has(pod.metadata.uid ?? "")) await this.#removeFinalizer(pod);
       await this.#client.delete(resources.pods, podName, {
         namespace: pod.metadata.namespace ?? "",
       });
