@@ -172,7 +172,10 @@ export class JobController implements Controller {
       const ref = jobControllerRef(job);
       const results = await Promise.allSettled(
         plan.create.map((index) =>
-          this.#client.create<Pod>(resources.pods, jobPod(job, ref, index)),
+          this.#client.create<Pod>(
+            resources.pods,
+            jobPod(job, ref, index, index === undefined ? {} : plan.createAnnotations?.get(index)),
+          ),
         ),
       );
       for (const r of results) {

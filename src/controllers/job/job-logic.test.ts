@@ -6,6 +6,7 @@ import { backoffDelay, nextBackoff, planJobSync, type JobSyncInput } from "./job
 import { formatIndexes, parseIndexes } from "./indexes.js";
 import {
   COMPLETION_INDEX_KEY,
+  INDEX_FAILURE_COUNT_KEY,
   JOB_TRACKING_FINALIZER,
   jobControllerRef,
   jobPod,
@@ -445,4 +446,84 @@ test("planJobSync: a finished Job releases its pods and changes nothing else", (
   assert.deepEqual(p.delete, [stray]);
   assert.equal(p.statusChanged, false);
   assert.equal(p.interim, undefined);
+});
+
+test("planJobSync: backoffLimitPerIndex fails an index past its limit, then the Job", () => {
+  const spec = {
+    completions: 3,
+    parallelism: 3,
+    completionMode: "Indexed",
+    backoffLimit: 2_147_483_647,
+    backoffLimitPerIndex: 1,
+  };
+  const failedPod = (index: number, failures: number, agoMs: number): Pod => {
+    const p = pod("Failed", { index, finishedAt: NOW - agoMs });
+    p.metadata.annotations = {
+      ...p.metadata.annotations,
+      [INDEX_FAILURE_COUNT_KEY]: String(failures),
+    };
+    return p;
+  };
+  // Index 0 failed for the first time a while ago: its next pod carries the count.
+  const first = plan(job(spec, { startTime: iso(NOW), failedIndexes: "" }), [
+    failedPod(0, 0, 60_000),
+    pod("Running", { index: 1 }),
+    pod("Running", { index: 2 }),
+  ]);
+  assert.deepEqual(first.create, [0]);
+  assert.equal(first.createAnnotations?.get(0)?.[INDEX_FAILURE_COUNT_KEY], "1");
+  assert.equal(first.status.failedIndexes, "");
+  assert.equal(first.status.failed, 1);
+  // A fresh failure waits out the index's own back-off.
+  const recent = plan(job(spec, { startTime: iso(NOW), failedIndexes: "" }), [
+    failedPod(0, 0, 2000),
+    pod("Running", { index: 1 }),
+    pod("Running", { index: 2 }),
+  ]);
+  assert.deepEqual(recent.create, []);
+  assert.equal(recent.requeueAfterMs, 8000);
+  // Its second failure closes the index; the others go on.
+  const second = plan(job(spec, { startTime: iso(NOW), failed: 1, failedIndexes: "" }), [
+    failedPod(0, 1, 1000),
+    pod("Running", { index: 1 }),
+    pod("Running", { index: 2 }),
+  ]);
+  assert.equal(second.status.failedIndexes, "0");
+  assert.equal(second.interim?.failedIndexes, "0");
+  assert.deepEqual(second.create, []);
+  assert.deepEqual(types(second.status), []);
+  // Once every index has succeeded or failed, the Job fails with FailedIndexes.
+  const end = plan(
+    job(spec, { startTime: iso(NOW), failed: 2, failedIndexes: "0", completedIndexes: "1" }),
+    [pod("Succeeded", { index: 2 })],
+  );
+  assert.deepEqual(types(end.status), ["FailureTarget", "Failed"]);
+  assert.equal(end.status.conditions?.[0]?.reason, "FailedIndexes");
+  // maxFailedIndexes fails it sooner.
+  const max = plan(
+    job({ ...spec, maxFailedIndexes: 0 }, { startTime: iso(NOW), failed: 1, failedIndexes: "" }),
+    [failedPod(0, 1, 1000), pod("Running", { index: 1 })],
+  );
+  assert.equal(max.status.conditions?.[0]?.reason, "MaxFailedIndexesExceeded");
+});
+
+test("planJobSync: a successPolicy rule met completes an Indexed Job early", () => {
+  const spec = {
+    completions: 4,
+    parallelism: 4,
+    completionMode: "Indexed",
+    successPolicy: { rules: [{ succeededIndexes: "0-1", succeededCount: 1 }] },
+  };
+  const running = pod("Running", { index: 2 });
+  const p = plan(job(spec, { startTime: iso(NOW) }), [pod("Succeeded", { index: 1 }), running]);
+  const met = p.status.conditions?.find((c) => c.type === "SuccessCriteriaMet");
+  assert.equal(met?.reason, "SuccessPolicy");
+  assert.equal(met?.message, "Matched rules at index 0");
+  assert.deepEqual(p.delete, [running]);
+  assert.deepEqual(types(p.status), ["SuccessCriteriaMet"]);
+  const done = plan(job(spec, p.status), []);
+  assert.deepEqual(types(done.status), ["SuccessCriteriaMet", "Complete"]);
+  assert.equal(done.status.conditions?.[1]?.reason, "SuccessPolicy");
+  const notYet = plan(job(spec, { startTime: iso(NOW) }), [pod("Succeeded", { index: 3 })]);
+  assert.deepEqual(types(notYet.status), []);
 });

@@ -10,6 +10,13 @@ import { formatTime, isPodActive, isPodReady, parseTime } from "../replicaset/po
 import { completionIndexOf, hasTrackingFinalizer, podFinishTime } from "./job-pods.js";
 import { formatIndexes, parseIndexes } from "./indexes.js";
 import { matchPodFailurePolicy } from "./pod-failure-policy.js";
+import {
+  failsIndex,
+  hasBackoffLimitPerIndex,
+  indexAnnotations,
+  indexHistories,
+  matchSuccessPolicy,
+} from "./per-index.js";
 
 /** The first delay before re-creating a failed pod; it doubles with each failure in a row. */
 export const POD_FAILURE_BACKOFF_MS = 10_000;
@@ -56,6 +63,8 @@ export interface JobSyncPlan {
   interim?: JobStatus;
   /** One entry per pod to create: its completion index in Indexed mode, else undefined. */
   create: (number | undefined)[];
+  /** Annotations of the pods to create, by index (the per-index failure counts). */
+  createAnnotations?: Map<number, Record<string, string>>;
   /** Active pods to delete (finalizer first, so that they do not count as failures). */
   delete: Pod[];
   /** The status once `count` is counted and the creations and deletions are done. */
@@ -219,6 +228,10 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
   const newSucc: Pod[] = [];
   const newFail: Pod[] = [];
   let policyFailure: FailureCause | undefined;
+  const perIndex = hasBackoffLimitPerIndex(job);
+  const failedIndexes = perIndex
+    ? parseIndexes(prev.failedIndexes ?? "", completions ?? 0)
+    : new Set<number>();
   for (const pod of pods) {
     if (!tracked(pod)) continue;
     const uid = pod.metadata.uid ?? "";
@@ -244,7 +257,12 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
     if (verdict.action === "FailJob" && verdict.message !== undefined) {
       policyFailure ??= { reason: "PodFailurePolicy", message: verdict.message };
     }
-    if (verdict.countFailed) newFail.push(pod);
+    if (!verdict.countFailed) continue;
+    newFail.push(pod);
+    const index = completionIndexOf(pod);
+    if (perIndex && index !== undefined && failsIndex(job, pod, verdict.action)) {
+      failedIndexes.add(index);
+    }
   }
 
   const conditions = (prev.conditions ?? []).map((c) => ({ ...c }));
@@ -278,6 +296,18 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
       reason: "DeadlineExceeded",
       message: "Job was active longer than specified deadline",
     };
+  } else if (
+    perIndex &&
+    spec.maxFailedIndexes !== undefined &&
+    failedIndexes.size > spec.maxFailedIndexes
+  ) {
+    failure = {
+      reason: "MaxFailedIndexesExceeded",
+      message: "Job has exceeded the specified maximal number of failed indexes",
+    };
+  } else if (perIndex && failedIndexes.size > 0) {
+    const left = (completions ?? 0) - completed.size - failedIndexes.size;
+    if (left <= 0) failure = { reason: "FailedIndexes", message: "Job has failed indexes" };
   }
 
   if (failure) {
@@ -297,17 +327,28 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
     }
   } else {
     const succeeded = succeededOf();
-    const successTarget = hasCondition(job, "SuccessCriteriaMet");
+    const successTarget = conditions.find(
+      (c) => c.type === "SuccessCriteriaMet" && c.status === "True",
+    );
+    const policyRule = indexed ? matchSuccessPolicy(job, completed) : undefined;
     const isComplete =
-      successTarget ||
+      successTarget !== undefined ||
+      policyRule !== undefined ||
       (indexed
         ? completed.size >= (completions ?? 0)
         : completions !== undefined
           ? succeeded >= completions
           : succeeded > 0 && active.length === 0);
     if (isComplete) {
-      const reason = "CompletionsReached";
-      const message = "Reached expected number of succeeded pods";
+      let reason = "CompletionsReached";
+      let message = "Reached expected number of succeeded pods";
+      if (successTarget) {
+        reason = successTarget.reason ?? reason;
+        message = successTarget.message ?? message;
+      } else if (policyRule !== undefined) {
+        reason = "SuccessPolicy";
+        message = `Matched rules at index ${policyRule}`;
+      }
       setCondition(conditions, "SuccessCriteriaMet", "True", reason, message, nowText);
       plan.delete = active.slice();
       if (plan.delete.length === 0 && terminating === 0) {
@@ -332,14 +373,18 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
       const holding = replacesTerminating(job)
         ? []
         : pods.filter((p) => p.metadata.deletionTimestamp && !isTerminal(p));
-      planPods(plan, input, active, completed, succeeded, holding);
-      const wait =
-        (plan.backoff.lastFailureTime ?? 0) +
-        backoffDelay(plan.backoff.failuresAfterLastSuccess) -
-        now;
-      if (plan.create.length > 0 && wait > 0) {
-        plan.create = [];
-        plan.requeueAfterMs = wait;
+      if (perIndex) {
+        planIndexPods(plan, input, active, completed, failedIndexes, holding);
+      } else {
+        planPods(plan, input, active, completed, succeeded, holding);
+        const wait =
+          (plan.backoff.lastFailureTime ?? 0) +
+          backoffDelay(plan.backoff.failuresAfterLastSuccess) -
+          now;
+        if (plan.create.length > 0 && wait > 0) {
+          plan.create = [];
+          plan.requeueAfterMs = wait;
+        }
       }
       if (spec.activeDeadlineSeconds !== undefined) {
         const left = (parseTime(startTime) ?? now) + spec.activeDeadlineSeconds * 1000 - now;
@@ -361,6 +406,7 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
       ...prev,
       uncountedTerminatedPods: plan.uncounted,
       ...(indexed ? { completedIndexes: formatIndexes(completed) } : {}),
+      ...(perIndex ? { failedIndexes: formatIndexes(failedIndexes) } : {}),
     };
   }
 
@@ -377,7 +423,11 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
     ...(failed ? { failed } : {}),
     terminating: terminating + plan.delete.length,
     ...(indexed ? { completedIndexes: formatIndexes(completed) } : {}),
-    ...(prev.failedIndexes !== undefined ? { failedIndexes: prev.failedIndexes } : {}),
+    ...(perIndex
+      ? { failedIndexes: formatIndexes(failedIndexes) }
+      : prev.failedIndexes !== undefined
+        ? { failedIndexes: prev.failedIndexes }
+        : {}),
     uncountedTerminatedPods: {},
     ready: active.filter((p) => isPodReady(p) && !deleting.has(p)).length,
   };
@@ -449,6 +499,42 @@ function planPods(
   } else {
     for (let i = active.length + holding.length; i < want; i++) plan.create.push(undefined);
   }
+}
+
+/**
+ * `planPods` for an Indexed Job with backoffLimitPerIndex: failed indexes are closed like
+ * completed ones, and an index whose last pod failed waits out its own back-off before its next
+ * pod, which carries the index's failure counts.
+ */
+function planIndexPods(
+  plan: JobSyncPlan,
+  input: JobSyncInput,
+  active: Pod[],
+  completed: Set<number>,
+  failedIndexes: Set<number>,
+  holding: Pod[],
+): void {
+  const closed = new Set([...completed, ...failedIndexes]);
+  planPods(plan, input, active, closed, closed.size, holding);
+  const histories = indexHistories(input.job, input.pods);
+  const annotations = new Map<number, Record<string, string>>();
+  const create: number[] = [];
+  for (const index of plan.create) {
+    if (index === undefined) continue;
+    const history = histories.get(index);
+    const wait =
+      history?.lastFailureTime !== undefined
+        ? history.lastFailureTime + backoffDelay(history.failures) - input.now
+        : 0;
+    if (wait > 0) {
+      plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, wait);
+      continue;
+    }
+    create.push(index);
+    annotations.set(index, indexAnnotations(history));
+  }
+  plan.create = create;
+  plan.createAnnotations = annotations;
 }
 
 function statusDiffers(a: JobStatus, b: JobStatus): boolean {

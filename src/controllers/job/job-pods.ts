@@ -15,6 +15,19 @@ export const JOB_TRACKING_FINALIZER = "batch.kubernetes.io/job-tracking";
 /** The annotation (and label) that carries an Indexed Job pod's completion index. */
 export const COMPLETION_INDEX_KEY = "batch.kubernetes.io/job-completion-index";
 
+/** The annotation of an Indexed Job's pod: failures of its index so far (backoffLimitPerIndex). */
+export const INDEX_FAILURE_COUNT_KEY = "batch.kubernetes.io/job-index-failure-count";
+
+/** The annotation of an Indexed Job's pod: failures of its index the pod failure policy ignored. */
+export const INDEX_IGNORED_FAILURE_COUNT_KEY =
+  "batch.kubernetes.io/job-index-ignored-failure-count";
+
+/** A non-negative count an annotation holds, or 0. */
+export function annotationCount(pod: Pod, key: string): number {
+  const text = pod.metadata.annotations?.[key];
+  return text !== undefined && /^(0|[1-9][0-9]{0,9})$/.test(text) ? Number(text) : 0;
+}
+
 /** The environment variable through which an Indexed Job's containers read their index. */
 export const COMPLETION_INDEX_ENV = "JOB_COMPLETION_INDEX";
 
@@ -56,13 +69,22 @@ export function isOwnedBy(pod: Pod, job: Job): boolean {
  * Indexed mode also the index annotation and label, `<job>-<index>-` as name prefix, the index as
  * an environment variable of every container, and `<job>-<index>` as host name unless set.
  */
-export function jobPod(job: Job, ref: OwnerReference, index: number | undefined): Pod {
+export function jobPod(
+  job: Job,
+  ref: OwnerReference,
+  index: number | undefined,
+  annotations: Readonly<Record<string, string>> = {},
+): Pod {
   const name = job.metadata.name ?? "";
   const pod = podFromTemplate(job.spec?.template, { name, namespace: job.metadata.namespace }, ref);
   pod.metadata.finalizers = [...(pod.metadata.finalizers ?? []), JOB_TRACKING_FINALIZER];
   if (index === undefined) return pod;
   const text = String(index);
-  pod.metadata.annotations = { ...pod.metadata.annotations, [COMPLETION_INDEX_KEY]: text };
+  pod.metadata.annotations = {
+    ...pod.metadata.annotations,
+    [COMPLETION_INDEX_KEY]: text,
+    ...annotations,
+  };
   pod.metadata.labels = { ...pod.metadata.labels, [COMPLETION_INDEX_KEY]: text };
   pod.metadata.generateName = `${name}-${text}-`;
   const spec = (pod.spec ??= { containers: [] });
