@@ -256,6 +256,53 @@ describe("Jobs and CronJobs (kubectl, scheduler, simulated nodes)", () => {
     assert.match(described, /Resumed\s+.*Job resumed/);
   });
 
+  it("adopts an orphan pod its manual selector matches and counts it", async () => {
+    await ok(
+      ["apply", "-f", "-"],
+      `apiVersion: v1
+kind: Pod
+metadata:
+  name: stray
+  labels: {app: adopt}
+  annotations: {kates.dev/simulate-exit-after: 500ms}
+spec:
+  restartPolicy: Never
+  containers: [{name: work, image: busybox}]
+`,
+    );
+    await ok(
+      ["apply", "-f", "-"],
+      `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: adopter
+spec:
+  manualSelector: true
+  selector: {matchLabels: {app: adopt}}
+  completions: 2
+  template:
+    metadata:
+      labels: {app: adopt}
+      annotations: {kates.dev/simulate-exit-after: 500ms}
+    spec:
+      restartPolicy: Never
+      containers: [{name: work, image: busybox}]
+`,
+    );
+    await ok(["wait", "--for=condition=complete", "job/adopter", "--timeout=60s"]);
+    const job = await getJob("adopter");
+    assert.equal(job?.status?.succeeded, 2);
+    const stray = await api(cluster.url, `/api/v1/namespaces/${NS}/pods/stray`);
+    const refs = stray.body.metadata.ownerReferences as { uid: string; controller?: boolean }[];
+    assert.deepEqual(
+      refs.map((r) => [r.uid, r.controller]),
+      [[job?.metadata.uid, true]],
+    );
+    const selector = encodeURIComponent("app=adopt");
+    const all = await api(cluster.url, `/api/v1/namespaces/${NS}/pods?labelSelector=${selector}`);
+    assert.equal(all.body.items.length, 2, "one pod created besides the adopted one");
+  });
+
   it("deletes a finished Job and its pods once ttlSecondsAfterFinished has passed", async () => {
     await ok(["apply", "-f", "-"], jobYaml("brief", "  ttlSecondsAfterFinished: 2"));
     await ok(["wait", "--for=condition=complete", "job/brief", "--timeout=60s"]);

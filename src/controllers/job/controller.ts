@@ -6,7 +6,8 @@
  */
 import type { Job } from "../../api/batch/v1/job.js";
 import type { Pod } from "../../api/core/v1/pod.js";
-import { isConflict, isNotFound } from "../../client/api-error.js";
+import { SelectorParseError } from "../../api/selectors/label-selector.js";
+import { isConflict, isInvalid, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
@@ -14,10 +15,14 @@ import { objectKey, resources, splitKey } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
-import { runQueue } from "../run-queue.js";
+import { RetryLater, runQueue } from "../run-queue.js";
 import { LastWrites } from "./newer-copy.js";
-import { CONTROLLER_UID_INDEX, ensureControllerUidIndex } from "../replicaset/controller-index.js";
-import { controllerRefOf } from "../replicaset/controller-ref.js";
+import {
+  CONTROLLER_UID_INDEX,
+  ensureControllerUidIndex,
+  ownedAndOrphans,
+} from "../replicaset/controller-index.js";
+import { controllerRefOf, type ClaimResult } from "../replicaset/controller-ref.js";
 import { ControllerExpectations } from "../replicaset/expectations.js";
 import {
   hasTrackingFinalizer,
@@ -25,7 +30,8 @@ import {
   jobPod,
   JOB_TRACKING_FINALIZER,
 } from "./job-pods.js";
-import { planJobSync, type BackoffRecord } from "./job-logic.js";
+import { isJobFinished, planJobSync, type BackoffRecord } from "./job-logic.js";
+import { adoptPodPatch, claimPods, releasePodPatch, type PatchOp } from "./pod-claims.js";
 
 /** The queue key prefix of a pod whose tracking finalizer must go because its Job is gone. */
 const ORPHAN_PREFIX = "pod:";
@@ -117,6 +123,7 @@ export class JobController implements Controller {
       // Its Job is gone, or it was orphaned: nobody else will release it.
       this.#queue.add(ORPHAN_PREFIX + objectKey(pod.metadata));
     }
+    if (!ref && how !== "delete" && !pod.metadata.deletionTimestamp) this.#enqueueMatching(pod);
     if (!isJobRef) return;
     const key = objectKey({ namespace, name: ref.name });
     if (how === "add") this.#expectations.creationObserved(key);
@@ -124,6 +131,19 @@ export class JobController implements Controller {
       this.#expectations.deletionObserved(key, objectKey(pod.metadata));
     }
     this.#queue.add(key);
+  }
+
+  /** Queues the Jobs whose selector matches an orphan pod: the candidates to adopt it. */
+  #enqueueMatching(pod: Pod): void {
+    for (const job of this.#jobs.lister.list(pod.metadata.namespace ?? "")) {
+      if (job.metadata.deletionTimestamp || isJobFinished(job)) continue;
+      try {
+        if (claimPods(job, [pod]).adopt.length > 0) this.#queue.add(objectKey(job.metadata));
+      } catch (err) {
+        // An unreadable selector adopts nothing; its own sync reports it.
+        if (!(err instanceof SelectorParseError)) throw err;
+      }
+    }
   }
 
   /** One sync of the Job `key` names. */
@@ -146,10 +166,21 @@ export class JobController implements Controller {
     }
     if (!this.#expectations.satisfied(key)) return;
 
+    let claim: ClaimResult<Pod>;
+    try {
+      claim = claimPods(job, ownedAndOrphans(this.#pods, namespace, uid));
+    } catch (err) {
+      if (!(err instanceof SelectorParseError)) throw err;
+      // Validation keeps bad selectors out; one that slips through is reported, not retried.
+      this.#log.warn("Cannot sync: unreadable selector", { controller: this.name, key, err });
+      return;
+    }
+    if (!isJobFinished(job)) await this.#claim(job, claim);
+
     const now = this.#now();
     const plan = planJobSync({
       job,
-      pods,
+      pods: isJobFinished(job) ? pods : claim.claimed,
       now,
       backoff: this.#backoff.get(key) ?? { failuresAfterLastSuccess: 0 },
       pendingFinalizerRemovals: this.#pendingRemovals,
@@ -204,6 +235,45 @@ export class JobController implements Controller {
     if (plan.statusChanged || failedCreates > 0) await this.#writeStatus(key, job, status);
     if (firstError !== undefined) throw firstError;
     if (plan.requeueAfterMs !== undefined) return { requeueAfter: plan.requeueAfterMs };
+  }
+
+  /**
+   * Adopts the orphans the Job's selector matches, after a live read confirms the Job is still
+   * this one and not being deleted (the cache may lag behind a delete), and releases the pods
+   * that stopped matching.
+   */
+  async #claim(job: Job, claim: ClaimResult<Pod>): Promise<void> {
+    const namespace = job.metadata.namespace ?? "";
+    if (claim.adopt.length > 0) {
+      const fresh = await this.#client.get<Job>(resources.jobs, job.metadata.name ?? "", {
+        namespace,
+      });
+      if (fresh.metadata.uid !== job.metadata.uid || fresh.metadata.deletionTimestamp) {
+        throw new RetryLater(`Job ${objectKey(job.metadata)} is gone or being deleted`);
+      }
+    }
+    const patch = async (pod: Pod, ops: PatchOp[], tolerate: (err: unknown) => boolean) => {
+      try {
+        await this.#client.patch(resources.pods, pod.metadata.name ?? "", ops, {
+          namespace,
+          type: "json",
+        });
+      } catch (err) {
+        if (!tolerate(err)) throw err;
+      }
+    };
+    for (const pod of claim.adopt) {
+      // A pod deleted meanwhile needs no adopting; its deletion requeues the Job.
+      await patch(pod, adoptPodPatch(job, pod), isNotFound);
+    }
+    for (const pod of claim.release) {
+      // Gone, or another pod of that name (the UID test fails): nothing to release.
+      await patch(
+        pod,
+        releasePodPatch(job, pod),
+        (e) => isNotFound(e) || isInvalid(e) || isConflict(e),
+      );
+    }
   }
 
   /**
