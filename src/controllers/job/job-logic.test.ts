@@ -527,3 +527,43 @@ test("planJobSync: a successPolicy rule met completes an Indexed Job early", () 
   const notYet = plan(job(spec, { startTime: iso(NOW) }), [pod("Succeeded", { index: 3 })]);
   assert.deepEqual(types(notYet.status), []);
 });
+
+test("planJobSync: with restartPolicy OnFailure, container restarts count toward backoffLimit", () => {
+  const restarted = (n: number): Pod => {
+    const p = pod("Running");
+    if (p.status) {
+      p.status.containerStatuses = [
+        { name: "c", image: "i", imageID: "", ready: true, restartCount: n, state: {} },
+      ];
+    }
+    return p;
+  };
+  const onFailure = (limit: number) =>
+    job(
+      {
+        completions: 1,
+        backoffLimit: limit,
+        template: {
+          metadata: { labels: { "batch.kubernetes.io/controller-uid": "job-uid" } },
+          spec: { containers: [{ name: "c", image: "i" }], restartPolicy: "OnFailure" },
+        },
+      },
+      { startTime: iso(NOW) },
+    );
+  const cases = [
+    { limit: 2, restarts: 1, fails: false },
+    { limit: 2, restarts: 2, fails: true },
+    { limit: 0, restarts: 1, fails: true },
+    { limit: 0, restarts: 0, fails: false },
+  ];
+  for (const c of cases) {
+    const running = restarted(c.restarts);
+    const p = plan(onFailure(c.limit), [running]);
+    const target = p.status.conditions?.find((x) => x.type === "FailureTarget");
+    assert.equal(target?.reason === "BackoffLimitExceeded", c.fails, JSON.stringify(c));
+    if (c.fails) {
+      assert.deepEqual(p.delete, [running]);
+      assert.equal(p.status.failed, 1, "the running pod fails with the Job");
+    }
+  }
+});
