@@ -5,6 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { CronJobController } from "../../src/controllers/cronjob/controller.js";
+import { ControllerManager, controllerManagerClient } from "../../src/controllers/manager.js";
 import { api, eventually, startCluster, type TestCluster } from "../harness.js";
 
 const NS = "default";
@@ -377,5 +379,175 @@ spec:
     );
     const table = await ok(["get", "cronjob", "every-minute"]);
     assert.match(table, /every-minute\s+\* \* \* \* \*\s+<none>\s+False\s+0\s+\d+s/);
+  });
+});
+
+describe("CronJob controller with a stepped clock (kubectl, no Job controller)", () => {
+  let cluster: TestCluster;
+  let manager: ControllerManager;
+  const client = { close: () => {} };
+  let clock = 0;
+  let pokes = 0;
+  const ok = async (args: string[], input?: string): Promise<string> => {
+    const r = await cluster.kubectl(args, input === undefined ? {} : { input });
+    assert.equal(r.code, 0, `kubectl ${args.join(" ")} failed: ${r.stderr}`);
+    return r.stdout;
+  };
+  const cronJob = async (): Promise<any> =>
+    (await api(cluster.url, `/apis/batch/v1/namespaces/${NS}/cronjobs/step`)).body;
+  const jobNames = async (): Promise<string[]> => {
+    const r = await api(cluster.url, `/apis/batch/v1/namespaces/${NS}/jobs`);
+    return (r.body.items as JobView[]).map((j) => j.metadata.name).sort();
+  };
+  const runName = (minute: number): string => `step-${minute}`;
+  /** Moves the controller's clock to 10 s past `minute` and makes it look again. */
+  const at = async (minute: number): Promise<void> => {
+    clock = minute * 60_000 + 10_000;
+    await ok(["annotate", "cronjob", "step", `poke=${++pokes}`, "--overwrite"]);
+  };
+  /** Finishes a run's Job through the status subresource, as the Job controller would. */
+  const finish = async (name: string, type: "Complete" | "Failed"): Promise<void> => {
+    const job = (await api(cluster.url, `/apis/batch/v1/namespaces/${NS}/jobs/${name}`)).body;
+    const now = new Date(clock).toISOString().replace(/\.\d+Z$/, "Z");
+    job.status = {
+      startTime: now,
+      ...(type === "Complete" ? { completionTime: now, succeeded: 1 } : { failed: 1 }),
+      conditions: [{ type, status: "True", lastTransitionTime: now }],
+    };
+    const r = await api(cluster.url, `/apis/batch/v1/namespaces/${NS}/jobs/${name}/status`, {
+      method: "PUT",
+      body: JSON.stringify(job),
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  };
+  const events = async (): Promise<string> =>
+    ok([
+      "get",
+      "events",
+      "--field-selector",
+      "involvedObject.name=step",
+      "-o",
+      "custom-columns=R:.reason,M:.message",
+    ]);
+
+  before(async () => {
+    // Our own controller manager, with only the clocked CronJob controller: it holds the lease.
+    cluster = await startCluster();
+    const base = Math.floor(Date.now() / 60_000);
+    clock = base * 60_000;
+    const cmClient = controllerManagerClient(cluster.url);
+    client.close = () => cmClient.close();
+    manager = new ControllerManager({
+      client: cmClient,
+      controllers: [
+        (ctx) => new CronJobController(ctx, { now: () => clock, localTimeZone: "UTC" }),
+      ],
+      identity: "stepped-clock",
+      retryPeriodMs: 200,
+    });
+    manager.start();
+  });
+  after(async () => {
+    await manager?.stop();
+    client.close();
+    await cluster?.close();
+  });
+
+  it("keeps history within its limits and applies Forbid and Replace", async () => {
+    const start = Math.floor(clock / 60_000);
+    await ok(
+      ["apply", "-f", "-"],
+      `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: step
+spec:
+  schedule: "* * * * *"
+  concurrencyPolicy: Forbid
+  successfulJobsHistoryLimit: 1
+  failedJobsHistoryLimit: 1
+  jobTemplate:
+    metadata:
+      labels: {run: step}
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: work, image: busybox}]
+`,
+    );
+    // Five minutes later: only the latest missed run starts.
+    await at(start + 5);
+    await eventually(async () => (await jobNames()).includes(runName(start + 5)), 20_000, "run 5");
+    assert.deepEqual(await jobNames(), [runName(start + 5)]);
+    assert.equal((await cronJob()).status.active?.[0]?.name, runName(start + 5));
+
+    // Forbid: the next run waits while the first is active.
+    await at(start + 6);
+    await eventually(async () => (await events()).includes("JobAlreadyActive"), 20_000, "Forbid");
+    assert.deepEqual(await jobNames(), [runName(start + 5)]);
+
+    // Once it completes, the run that waited starts.
+    await finish(runName(start + 5), "Complete");
+    await eventually(async () => (await jobNames()).includes(runName(start + 6)), 20_000, "run 6");
+    await eventually(
+      async () => (await cronJob()).status.lastSuccessfulTime !== undefined,
+      20_000,
+      "lastSuccessfulTime",
+    );
+
+    // A second success pushes the first out of a history of one.
+    await finish(runName(start + 6), "Complete");
+    await at(start + 7);
+    await eventually(
+      async () => {
+        const names = await jobNames();
+        return names.includes(runName(start + 7)) && !names.includes(runName(start + 5));
+      },
+      20_000,
+      "run 7 and run 5 deleted",
+    );
+    const seen = await events();
+    assert.match(
+      seen,
+      new RegExp(
+        `SawCompletedJob\\s+Saw completed job: ${runName(start + 5)}, condition: Complete`,
+      ),
+    );
+    assert.match(seen, new RegExp(`SuccessfulDelete\\s+Deleted job ${runName(start + 5)}`));
+
+    // Replace: the running run 7 is deleted when run 8 starts.
+    await ok([
+      "patch",
+      "cronjob",
+      "step",
+      "--type=merge",
+      "-p",
+      '{"spec":{"concurrencyPolicy":"Replace"}}',
+    ]);
+    await at(start + 8);
+    await eventually(
+      async () => {
+        const names = await jobNames();
+        return names.includes(runName(start + 8)) && !names.includes(runName(start + 7));
+      },
+      20_000,
+      "run 8 replaces run 7",
+    );
+    const status = (await cronJob()).status;
+    assert.deepEqual(
+      status.active.map((r: { name: string }) => r.name),
+      [runName(start + 8)],
+    );
+    assert.equal(
+      status.lastScheduleTime,
+      new Date((start + 8) * 60_000).toISOString().replace(".000Z", "Z"),
+    );
+
+    // Suspended: no further run.
+    await ok(["patch", "cronjob", "step", "--type=merge", "-p", '{"spec":{"suspend":true}}']);
+    await at(start + 9);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(!(await jobNames()).includes(runName(start + 9)));
   });
 });
