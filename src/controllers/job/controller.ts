@@ -20,8 +20,10 @@ import { LastWrites } from "./newer-copy.js";
 import {
   CONTROLLER_UID_INDEX,
   ensureControllerUidIndex,
+  isNamespaceTerminating,
   ownedAndOrphans,
 } from "../replicaset/controller-index.js";
+import { slowStartBatches } from "../replicaset/replica-set-logic.js";
 import { controllerRefOf, type ClaimResult } from "../replicaset/controller-ref.js";
 import { ControllerExpectations } from "../replicaset/expectations.js";
 import {
@@ -30,7 +32,7 @@ import {
   jobPod,
   JOB_TRACKING_FINALIZER,
 } from "./job-pods.js";
-import { isJobFinished, planJobSync, type BackoffRecord } from "./job-logic.js";
+import { isJobFinished, planJobSync, type BackoffRecord, type JobSyncPlan } from "./job-logic.js";
 import { adoptPodPatch, claimPods, releasePodPatch, type PatchOp } from "./pod-claims.js";
 
 /** The queue key prefix of a pod whose tracking finalizer must go because its Job is gone. */
@@ -196,31 +198,53 @@ export class JobController implements Controller {
       );
     }
     await Promise.all(plan.delete.map((pod) => this.#deletePod(key, job, pod)));
-    let failedCreates = 0;
-    let firstError: unknown;
-    if (plan.create.length) {
-      this.#expectations.expectCreations(key, plan.create.length);
-      const ref = jobControllerRef(job);
+    const { failed: failedCreates, error: firstError } = await this.#createPods(key, job, plan);
+    for (const e of plan.events) this.#recorder.event(job, e.type, e.reason, e.message);
+    const status = { ...plan.status, active: (plan.status.active ?? 0) - failedCreates };
+    if (plan.statusChanged || failedCreates > 0) await this.#writeStatus(key, job, status);
+    if (firstError !== undefined) throw firstError;
+    if (plan.requeueAfterMs !== undefined) return { requeueAfter: plan.requeueAfterMs };
+  }
+
+  /**
+   * Creates the planned pods in slow-start batches (1, 2, 4, ...), as upstream does, so that a
+   * template every create refuses costs one request, not hundreds; after a batch with a failure
+   * the rest is skipped until the next sync. Returns how many were not created and the first error.
+   */
+  async #createPods(
+    key: string,
+    job: Job,
+    plan: JobSyncPlan,
+  ): Promise<{ failed: number; error: unknown }> {
+    const total = plan.create.length;
+    if (total === 0) return { failed: 0, error: undefined };
+    this.#expectations.expectCreations(key, total);
+    const ref = jobControllerRef(job);
+    let done = 0;
+    for (const size of slowStartBatches(total)) {
+      const batch = plan.create.slice(done, done + size);
+      done += size;
       const results = await Promise.allSettled(
-        plan.create.map((index) =>
+        batch.map((index) =>
           this.#client.create<Pod>(
             resources.pods,
             jobPod(job, ref, index, index === undefined ? {} : plan.createAnnotations?.get(index)),
           ),
         ),
       );
+      let failed = 0;
+      let error: unknown;
       for (const r of results) {
         if (r.status === "fulfilled") {
-          this.#recorder.event(
-            job,
-            "Normal",
-            "SuccessfulCreate",
-            `Created pod: ${r.value.metadata.name ?? ""}`,
-          );
-        } else {
-          failedCreates++;
-          firstError ??= r.reason;
-          this.#expectations.creationObserved(key);
+          const podName = r.value.metadata.name ?? "";
+          this.#recorder.event(job, "Normal", "SuccessfulCreate", `Created pod: ${podName}`);
+          continue;
+        }
+        failed++;
+        error ??= r.reason;
+        // A failed create will never be observed.
+        this.#expectations.creationObserved(key);
+        if (!isNamespaceTerminating(r.reason)) {
           this.#recorder.event(
             job,
             "Warning",
@@ -229,12 +253,12 @@ export class JobController implements Controller {
           );
         }
       }
+      if (failed > 0) {
+        this.#expectations.creationsSkipped(key, total - done);
+        return { failed: failed + total - done, error };
+      }
     }
-    for (const e of plan.events) this.#recorder.event(job, e.type, e.reason, e.message);
-    const status = { ...plan.status, active: (plan.status.active ?? 0) - failedCreates };
-    if (plan.statusChanged || failedCreates > 0) await this.#writeStatus(key, job, status);
-    if (firstError !== undefined) throw firstError;
-    if (plan.requeueAfterMs !== undefined) return { requeueAfter: plan.requeueAfterMs };
+    return { failed: 0, error: undefined };
   }
 
   /**

@@ -567,3 +567,9 @@ test("planJobSync: with restartPolicy OnFailure, container restarts count toward
     }
   }
 });
+
+test("planJobSync: one sync creates at most 500 pods", () => {
+  const p = plan(job({ completions: 2000, parallelism: 1200 }, { startTime: iso(NOW) }), []);
+  assert.equal(p.create.length, 500);
+  assert.equal(p.status.active, 500);
+});

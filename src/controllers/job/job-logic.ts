@@ -22,6 +22,8 @@ import {
 export const POD_FAILURE_BACKOFF_MS = 10_000;
 /** The longest delay before re-creating a failed pod. */
 export const MAX_POD_FAILURE_BACKOFF_MS = 10 * 60_000;
+/** The most pods one sync creates or deletes (upstream's MaxPodCreateDeletePerSync). */
+export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 
 /** The failures since the Job's last success, which set the re-creation back-off. */
 export interface BackoffRecord {
@@ -391,6 +393,11 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
         plan.requeueAfterMs = Math.min(plan.requeueAfterMs ?? Infinity, Math.max(left, 0) + 1000);
       }
     }
+  }
+
+  if (plan.create.length > MAX_POD_CREATE_DELETE_PER_SYNC) {
+    // The rest is created by the next sync, which the pods' creation brings about.
+    plan.create = plan.create.slice(0, MAX_POD_CREATE_DELETE_PER_SYNC);
   }
 
   plan.uncounted = {
