@@ -573,3 +573,27 @@ test("planJobSync: one sync creates at most 500 pods", () => {
   assert.equal(p.create.length, 500);
   assert.equal(p.status.active, 500);
 });
+
+test("planJobSync: past 500 uncounted UIDs a sync only counts, then comes back at once", () => {
+  const done = Array.from({ length: 520 }, () => pod("Succeeded"));
+  const p = plan(job({ completions: 600, parallelism: 100 }, { startTime: iso(NOW) }), [
+    ...done,
+    pod("Running"),
+  ]);
+  assert.equal(p.uncounted.succeeded.length, 500);
+  assert.equal(p.count.length, 500);
+  assert.equal(p.status.succeeded, 500);
+  assert.deepEqual(p.create, []);
+  assert.deepEqual(p.delete, []);
+  assert.equal(p.requeueAfterMs, 0);
+  // Failing with many running pods: 500 counted and deleted now, the rest next time.
+  const running = Array.from({ length: 510 }, () => pod("Running"));
+  const f = plan(job({ completions: 1, backoffLimit: 0 }, { startTime: iso(NOW) }), [
+    pod("Failed"),
+    ...running,
+  ]);
+  assert.equal(f.uncounted.failed.length, 500);
+  assert.equal(f.delete.length, 499);
+  assert.equal(f.requeueAfterMs, 0);
+  assert.deepEqual(types(f.status), ["FailureTarget"]);
+});

@@ -22,6 +22,12 @@ import {
 export const POD_FAILURE_BACKOFF_MS = 10_000;
 /** The longest delay before re-creating a failed pod. */
 export const MAX_POD_FAILURE_BACKOFF_MS = 10 * 60_000;
+/**
+ * The most UIDs each list of `status.uncountedTerminatedPods` holds (upstream's MaxUncountedPods,
+ * which keeps the status near 20 KB).
+ */
+export const MAX_UNCOUNTED_PODS = 500;
+
 /** The most pods one sync creates or deletes (upstream's MaxPodCreateDeletePerSync). */
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 
@@ -234,27 +240,45 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
   const failedIndexes = perIndex
     ? parseIndexes(prev.failedIndexes ?? "", completions ?? 0)
     : new Set<number>();
+  // Past the cap, a sync only counts (no decision on partial counts) and comes back at once.
+  let capped = false;
   for (const pod of pods) {
     if (!tracked(pod)) continue;
     const uid = pod.metadata.uid ?? "";
     if (pod.status?.phase === "Succeeded") {
-      plan.count.push(pod);
       const index = completionIndexOf(pod);
       if (indexed) {
         if (index !== undefined && index < (completions ?? 0) && !completed.has(index)) {
           completed.add(index);
           newSucc.push(pod);
         }
-      } else if (!prevUncSucc.has(uid) && !prevUncFail.has(uid)) newSucc.push(pod);
+      } else if (!prevUncSucc.has(uid) && !prevUncFail.has(uid)) {
+        if (prevUncSucc.size + newSucc.length >= MAX_UNCOUNTED_PODS) {
+          capped = true;
+          continue;
+        }
+        newSucc.push(pod);
+      }
+      plan.count.push(pod);
       continue;
     }
     if (!isPodFailed(pod, job)) continue;
-    plan.count.push(pod);
-    if (prevUncFail.has(uid)) continue;
+    if (prevUncFail.has(uid)) {
+      plan.count.push(pod);
+      continue;
+    }
     if (indexed) {
       const index = completionIndexOf(pod);
-      if (index === undefined || index >= (completions ?? 0)) continue;
+      if (index === undefined || index >= (completions ?? 0)) {
+        plan.count.push(pod);
+        continue;
+      }
     }
+    if (prevUncFail.size + newFail.length >= MAX_UNCOUNTED_PODS) {
+      capped = true;
+      continue;
+    }
+    plan.count.push(pod);
     const verdict = matchPodFailurePolicy(job, pod);
     if (verdict.action === "FailJob" && verdict.message !== undefined) {
       policyFailure ??= { reason: "PodFailurePolicy", message: verdict.message };
@@ -312,18 +336,26 @@ export function planJobSync(input: JobSyncInput): JobSyncPlan {
     if (left <= 0) failure = { reason: "FailedIndexes", message: "Job has failed indexes" };
   }
 
-  if (failure) {
-    // Every pod still running fails with the Job: counted as failed, then deleted.
+  if (capped) plan.requeueAfterMs = 0;
+  else if (failure) {
+    // Every pod still running fails with the Job: counted as failed, then deleted. Those past
+    // the cap wait for the next sync, which comes at once.
+    const deferred = new Set<Pod>();
     for (const pod of active) {
       const uid = pod.metadata.uid ?? "";
       if (!tracked(pod) || prevUncFail.has(uid)) continue;
+      if (prevUncFail.size + newFail.length >= MAX_UNCOUNTED_PODS) {
+        deferred.add(pod);
+        continue;
+      }
       plan.count.push(pod);
       newFail.push(pod);
     }
     failed = failedBefore + newFail.length;
     setCondition(conditions, "FailureTarget", "True", failure.reason, failure.message, nowText);
-    plan.delete = active.slice();
-    if (plan.delete.length === 0 && terminating === 0) {
+    plan.delete = active.filter((p) => !deferred.has(p));
+    if (deferred.size > 0) plan.requeueAfterMs = 0;
+    else if (plan.delete.length === 0 && terminating === 0) {
       setCondition(conditions, "Failed", "True", failure.reason, failure.message, nowText);
       plan.events.push({ type: "Warning", reason: failure.reason, message: failure.message });
     }
