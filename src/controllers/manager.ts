@@ -13,7 +13,10 @@ import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { newGarbageCollector } from "./garbagecollector/controller.js";
 import { newDaemonSetController } from "./daemonset/controller.js";
+import { newCronJobController } from "./cronjob/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
+import { newJobController } from "./job/controller.js";
+import { newTtlAfterFinishedController } from "./job/ttl-after-finished.js";
 import { newNamespaceController } from "./namespace/controller.js";
 import {
   newReplicaSetController,
@@ -48,6 +51,9 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   deployment: newDeploymentController,
   daemonset: newDaemonSetController,
   statefulset: newStatefulSetController,
+  job: newJobController,
+  "ttl-after-finished": newTtlAfterFinishedController,
+  cronjob: newCronJobController,
 };
 
 /** The lease the controller manager elects its leader on. */
