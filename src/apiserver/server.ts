@@ -19,6 +19,7 @@ import { bootstrap } from "./bootstrap.js";
 import { bindPod } from "./handlers/binding.js";
 import type { RequestContext, ResourceContext } from "./handlers/context.js";
 import { DiscoveryDocuments } from "./handlers/discovery.js";
+import { evictPod } from "./handlers/eviction.js";
 import { isOpenApiPath, serveOpenApi } from "./handlers/openapi.js";
 import { getObject, listObjects } from "./handlers/read.js";
 import { handleScale } from "./handlers/scale.js";
@@ -256,6 +257,9 @@ export class ApiServer {
     if (info.subresource === "scale") return handleScale(rctx);
     if (info.subresource === "binding" && def.group === "" && def.plural === "pods") {
       return bindPod(rctx);
+    }
+    if (info.subresource === "eviction" && def.group === "" && def.plural === "pods") {
+      return evictPod(rctx, this.store("policy", "poddisruptionbudgets"));
     }
     if (info.subresource === "finalize" && def.group === "" && def.plural === "namespaces") {
       return finalizeNamespace(rctx);
