@@ -12,6 +12,7 @@ import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { newGarbageCollector } from "./garbagecollector/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
+import { newDisruptionController } from "./disruption/controller.js";
 import { newNamespaceController } from "./namespace/controller.js";
 import {
   newReplicaSetController,
@@ -43,6 +44,7 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerController,
   deployment: newDeploymentController,
+  disruption: newDisruptionController,
 };
 
 /** The lease the controller manager elects its leader on. */
