@@ -14,6 +14,7 @@ import { newGarbageCollector } from "./garbagecollector/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
 import { newDisruptionController } from "./disruption/controller.js";
 import { newNamespaceController } from "./namespace/controller.js";
+import { newNodeLifecycleController } from "./nodelifecycle/controller.js";
 import {
   newReplicaSetController,
   newReplicationControllerController,
@@ -45,6 +46,7 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   replicationcontroller: newReplicationControllerController,
   deployment: newDeploymentController,
   disruption: newDisruptionController,
+  nodelifecycle: newNodeLifecycleController,
 };
 
 /** The lease the controller manager elects its leader on. */
