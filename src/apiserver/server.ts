@@ -10,6 +10,7 @@ import type { ResourceDefinition } from "../api/resource.js";
 import type { Backend } from "../storage/backend.js";
 import type { Logger } from "../util/log.js";
 import { Admission } from "./admission/admission.js";
+import { DefaultTolerationSeconds } from "./admission/default-toleration-seconds.js";
 import { NamespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { ServiceAllocation } from "./admission/service-allocation.js";
 import { AllowAllAuthenticator, type Authenticator } from "./auth/authenticator.js";
@@ -139,7 +140,7 @@ export class ApiServer {
       serviceCache ? [...serviceCache.range("")].map((e) => e.obj) : [],
     );
     const admission = new Admission(
-      [allocation],
+      [allocation, new DefaultTolerationSeconds()],
       [
         new NamespaceLifecycle((name) =>
           namespaces ? namespaceCache?.get(objectKey(namespaces, "", name))?.obj : undefined,

@@ -20,6 +20,7 @@ import {
   newReplicationControllerController,
 } from "./replicaset/controller.js";
 import { newServiceAccountController } from "./serviceaccount/controller.js";
+import { newTaintEvictionController } from "./tainteviction/controller.js";
 
 /** A controller: named, and running until `signal` aborts (its informers are started by the manager). */
 export interface Controller {
@@ -47,6 +48,7 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   deployment: newDeploymentController,
   disruption: newDisruptionController,
   nodelifecycle: newNodeLifecycleController,
+  "taint-eviction-controller": newTaintEvictionController,
 };
 
 /** The lease the controller manager elects its leader on. */
