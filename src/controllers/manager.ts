@@ -19,6 +19,7 @@ import {
   newReplicaSetController,
   newReplicationControllerController,
 } from "./replicaset/controller.js";
+import { newPodGCController } from "./podgc/controller.js";
 import { newServiceAccountController } from "./serviceaccount/controller.js";
 import { newTaintEvictionController } from "./tainteviction/controller.js";
 
@@ -49,6 +50,7 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   disruption: newDisruptionController,
   nodelifecycle: newNodeLifecycleController,
   "taint-eviction-controller": newTaintEvictionController,
+  podgc: newPodGCController,
 };
 
 /** The lease the controller manager elects its leader on. */
