@@ -9,7 +9,14 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { nodeLifecycleControllerFactory } from "../../src/controllers/nodelifecycle/controller.js";
 import { podGCControllerFactory } from "../../src/controllers/podgc/controller.js";
-import { api, eventually, startCluster, startKubectl, type TestCluster } from "../harness.js";
+import {
+  api,
+  eventually,
+  startCluster,
+  startKubectl,
+  versionedKubectl,
+  type TestCluster,
+} from "../harness.js";
 
 interface PodView {
   metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -24,8 +31,11 @@ interface NodeView {
 
 describe("node lifecycle, eviction and drain (kubectl)", () => {
   let cluster: TestCluster;
-  const ok = async (args: string[], input?: string): Promise<string> => {
-    const r = await cluster.kubectl(args, input === undefined ? {} : { input });
+  const ok = async (args: string[], input?: string, binary?: string): Promise<string> => {
+    const r = await cluster.kubectl(args, {
+      ...(input === undefined ? {} : { input }),
+      ...(binary ? { binary } : {}),
+    });
     assert.equal(r.code, 0, `kubectl ${args.join(" ")} failed: ${r.stderr}`);
     return r.stdout;
   };
@@ -82,7 +92,11 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
           nodeMonitorGracePeriodMs: 3_000,
           nodeMonitorPeriodMs: 500,
         }),
-        podgc: podGCControllerFactory({ gcCheckPeriodMs: 500, quarantineMs: 1_000 }),
+        podgc: podGCControllerFactory({
+          gcCheckPeriodMs: 500,
+          quarantineMs: 1_000,
+          terminatedPodThreshold: 2,
+        }),
       },
     });
     await eventually(() => cluster.controllers?.isLeader() ?? false, 20_000, "controller leader");
@@ -121,14 +135,12 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
     }
   });
 
-  it("kubectl drain evicts a Deployment's pods, which come back on other nodes", async () => {
-    const out = await ok([
-      "drain",
-      "sim-1",
-      "--ignore-daemonsets",
-      "--delete-emptydir-data",
-      "--timeout=120s",
-    ]);
+  it("kubectl drain (1.27) evicts a Deployment's pods, which come back on other nodes", async () => {
+    const out = await ok(
+      ["drain", "sim-1", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=120s"],
+      undefined,
+      versionedKubectl(27),
+    );
     assert.match(out, /evicted/);
     assert.match(out, /node\/sim-1 drained/);
     await eventually(
@@ -305,5 +317,36 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
     await eventually(async () => (await pods("stray")).some(runningReady), 30_000, "stray running");
     await ok(["delete", "node", "sim-0"]);
     await eventually(async () => (await pods("stray")).length === 0, 30_000, "stray collected");
+  });
+
+  it("pod GC keeps only the threshold of finished pods, deleting the oldest", async () => {
+    for (let i = 0; i < 4; i++) {
+      await ok(
+        ["apply", "-f", "-"],
+        JSON.stringify({
+          apiVersion: "v1",
+          kind: "Pod",
+          metadata: {
+            name: `done-${i}`,
+            labels: { app: "done" },
+            annotations: { "kates.dev/simulate-exit-after": "100ms" },
+          },
+          spec: {
+            nodeName: "sim-1",
+            restartPolicy: "Never",
+            containers: [{ name: "c", image: "busybox" }],
+          },
+        }),
+      );
+    }
+    await eventually(
+      async () => {
+        const names = (await pods("done")).map((p) => p.metadata.name).sort();
+        return names.join(",") === "done-2,done-3";
+      },
+      30_000,
+      "the two newest finished pods to remain",
+    );
+    for (const p of await pods("done")) assert.equal(p.status.phase, "Succeeded");
   });
 });
