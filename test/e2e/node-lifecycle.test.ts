@@ -350,3 +350,72 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
     for (const p of await pods("done")) assert.equal(p.status.phase, "Succeeded");
   });
 });
+
+describe("node lifecycle when every node goes silent", () => {
+  let cluster: TestCluster;
+  const node = async (name: string) =>
+    (await api(cluster.url, `/api/v1/nodes/${name}`)).body as {
+      spec: { taints?: { key: string; effect: string }[] };
+      status: { conditions: { type: string; status: string }[] };
+    };
+  const state = async (name: string): Promise<string> => {
+    const n = await node(name);
+    const ready = n.status.conditions.find((c) => c.type === "Ready")?.status ?? "?";
+    const taints = (n.spec.taints ?? [])
+      .filter((t) => t.key === "node.kubernetes.io/unreachable")
+      .map((t) => t.effect)
+      .sort();
+    return `${ready} ${taints.join(",")}`;
+  };
+  const names = ["sim-0", "sim-1", "sim-2"];
+
+  before(async () => {
+    cluster = await startCluster({
+      controllers: ["nodelifecycle"],
+      simulatedNodes: 3,
+      controllerFactories: {
+        nodelifecycle: nodeLifecycleControllerFactory({
+          nodeMonitorGracePeriodMs: 2_000,
+          nodeMonitorPeriodMs: 300,
+          evictionLimiterQPS: 100,
+        }),
+      },
+    });
+    await eventually(() => cluster.controllers?.isLeader() ?? false, 20_000, "controller leader");
+  });
+  after(() => cluster.close());
+
+  it("holds back NoExecute taints while the whole zone is down, and resumes when a node returns", async () => {
+    for (const name of names) cluster.simulator!.stopNode(name);
+    await eventually(
+      async () => {
+        const states = await Promise.all(names.map(state));
+        return states.every((s) => s === "Unknown NoSchedule");
+      },
+      30_000,
+      "every node Unknown, tainted NoSchedule but not NoExecute",
+    );
+    // It stays so: over several monitor periods no node gets a NoExecute taint.
+    for (let i = 0; i < 10; i++) {
+      await new Promise((r) => setTimeout(r, 300));
+      assert.deepEqual(
+        await Promise.all(names.map(state)),
+        names.map(() => "Unknown NoSchedule"),
+      );
+    }
+
+    await cluster.simulator!.startNode("sim-0");
+    await eventually(
+      async () => {
+        const states = await Promise.all(names.map(state));
+        return (
+          states[0] === "True " &&
+          states[1] === "Unknown NoExecute,NoSchedule" &&
+          states[2] === "Unknown NoExecute,NoSchedule"
+        );
+      },
+      30_000,
+      "sim-0 Ready and the silent nodes tainted for eviction",
+    );
+  });
+});
