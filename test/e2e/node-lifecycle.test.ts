@@ -135,6 +135,39 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
     }
   });
 
+  it("a percentage budget scales against the Deployment's replicas", async () => {
+    await ok(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "policy/v1",
+        kind: "PodDisruptionBudget",
+        metadata: { name: "web-half" },
+        spec: { maxUnavailable: "50%", selector: { matchLabels: { app: "web" } } },
+      }),
+    );
+    await eventually(
+      async () => {
+        const s = (
+          await api(cluster.url, "/apis/policy/v1/namespaces/default/poddisruptionbudgets/web-half")
+        ).body.status;
+        const cond = s?.conditions?.find((c: { type: string }) => c.type === "DisruptionAllowed");
+        // 3 replicas, 50% rounded up may be unavailable: 1 must stay healthy, 2 may go.
+        return (
+          s?.expectedPods === 3 &&
+          s.desiredHealthy === 1 &&
+          s.currentHealthy === 3 &&
+          s.disruptionsAllowed === 2 &&
+          cond?.status === "True" &&
+          cond.reason === "SufficientPods"
+        );
+      },
+      20_000,
+      "the web-half budget's status",
+    );
+    assert.match(await ok(["get", "pdb", "web-half"]), /web-half\s+N\/A\s+50%\s+2\s/);
+    await ok(["delete", "pdb", "web-half"]);
+  });
+
   it("kubectl drain (1.27) evicts a Deployment's pods, which come back on other nodes", async () => {
     const out = await ok(
       ["drain", "sim-1", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=120s"],
