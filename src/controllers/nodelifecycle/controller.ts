@@ -140,55 +140,65 @@ export class NodeLifecycleController implements Controller {
 
     const zoneReady = new Map<string, (NodeCondition | undefined)[]>();
     for (const seen of nodes) {
-      const name = seen.metadata.name ?? "";
-      if (!this.#known.has(name)) {
-        this.#recorder.event(
-          seen,
-          "Normal",
-          "RegisteredNode",
-          `Registered Node ${name} in Controller`,
-        );
-      }
-      this.#known.set(name, seen);
-      const lease = this.#leases.lister.get(LEASE_NAMESPACE, name);
-      const obs = observeNodeHealth(seen, this.#health.get(name), lease?.spec?.renewTime, now, {
-        gracePeriodMs: this.#opts.nodeMonitorGracePeriodMs,
-        startupGracePeriodMs: this.#opts.nodeStartupGracePeriodMs,
-      });
-      let node = seen;
-      if (obs.conditions) {
-        const written = await this.#writeConditions(seen, obs.conditions);
-        if (!written) continue;
-        node = written;
-        this.#health.set(name, obs.health);
-        this.#log.info("Node stopped posting status", { node: name });
-      } else {
-        this.#health.set(name, obs.health);
-      }
-
-      const zone = zoneOf(node);
+      const zone = zoneOf(seen);
       const list = zoneReady.get(zone) ?? [];
-      list.push(obs.currentReady);
       zoneReady.set(zone, list);
-      await this.#processNoExecute(node, obs.currentReady, zone, now);
-
-      const becameNotReady =
-        obs.currentReady?.status !== "True" && obs.observedReady?.status === "True";
-      if (becameNotReady) {
-        this.#recorder.event(
-          node,
-          "Normal",
-          "NodeNotReady",
-          `Node ${name} status is now: NodeNotReady`,
-        );
-        this.#markPending.add(name);
-      }
-      if (obs.currentReady?.status === "True") this.#markPending.delete(name);
-      if (this.#markPending.has(name) && (await this.#markPodsNotReady(name))) {
-        this.#markPending.delete(name);
+      try {
+        list.push(await this.#monitorNode(seen, now));
+      } catch (err) {
+        // One node's failed write must not keep the others from being looked at.
+        list.push(seen.status?.conditions?.find((c) => c.type === "Ready"));
+        this.#log.warn("Cannot update node health", { node: seen.metadata.name, err });
       }
     }
     await this.#handleDisruption(zoneReady, now);
+  }
+
+  /** Health, NoExecute taint and pods of one node; returns its Ready condition after the pass. */
+  async #monitorNode(seen: Node, now: number): Promise<NodeCondition | undefined> {
+    const name = seen.metadata.name ?? "";
+    if (!this.#known.has(name)) {
+      this.#recorder.event(
+        seen,
+        "Normal",
+        "RegisteredNode",
+        `Registered Node ${name} in Controller`,
+      );
+    }
+    this.#known.set(name, seen);
+    const lease = this.#leases.lister.get(LEASE_NAMESPACE, name);
+    const obs = observeNodeHealth(seen, this.#health.get(name), lease?.spec?.renewTime, now, {
+      gracePeriodMs: this.#opts.nodeMonitorGracePeriodMs,
+      startupGracePeriodMs: this.#opts.nodeStartupGracePeriodMs,
+    });
+    let node = seen;
+    if (obs.conditions) {
+      const written = await this.#writeConditions(seen, obs.conditions);
+      // Changed meanwhile: looked at again next pass, from what was remembered before.
+      if (!written) return obs.observedReady;
+      node = written;
+      this.#log.info("Node stopped posting status", { node: name });
+    }
+    this.#health.set(name, obs.health);
+
+    await this.#processNoExecute(node, obs.currentReady, zoneOf(node), now);
+
+    const becameNotReady =
+      obs.currentReady?.status !== "True" && obs.observedReady?.status === "True";
+    if (becameNotReady) {
+      this.#recorder.event(
+        node,
+        "Normal",
+        "NodeNotReady",
+        `Node ${name} status is now: NodeNotReady`,
+      );
+      this.#markPending.add(name);
+    }
+    if (obs.currentReady?.status === "True") this.#markPending.delete(name);
+    if (this.#markPending.has(name) && (await this.#markPodsNotReady(name))) {
+      this.#markPending.delete(name);
+    }
+    return obs.currentReady;
   }
 
   #forgetDeletedNodes(nodes: readonly Node[]): void {
@@ -371,7 +381,13 @@ export class NodeLifecycleController implements Controller {
       if (!wasAllFull) {
         this.#log.warn("Every zone is fully disrupted: stopping evictions");
         for (const queue of this.#zoneQueues.values()) queue.bucket.setRate(0, now);
-        for (const name of this.#known.keys()) await this.#setNoExecuteTaint(name, undefined);
+        for (const name of this.#known.keys()) {
+          try {
+            await this.#setNoExecuteTaint(name, undefined);
+          } catch (err) {
+            this.#log.warn("Cannot lift eviction taint", { node: name, err });
+          }
+        }
       }
       return;
     }
