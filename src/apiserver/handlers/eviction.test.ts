@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import * as k8s from "@kubernetes/client-node";
 import { api, startCluster, type TestCluster } from "../../../test/harness.js";
 
 const NS = "/api/v1/namespaces/default";
@@ -162,5 +163,28 @@ describe("pods/eviction subresource over HTTP", () => {
     const missing = await post(`${NS}/pods/ghost/eviction`, eviction("ghost"));
     assert.equal(missing.status, 404);
     assert.equal(missing.body.reason, "NotFound");
+  });
+
+  it("serves the official client's createNamespacedPodEviction, refusals as ApiException 429", async () => {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromFile(cluster.kubeconfig);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await runningPod("official", "official");
+    await budget("official", "official", 0);
+    await assert.rejects(
+      core.createNamespacedPodEviction({
+        name: "official",
+        namespace: "default",
+        body: { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "official" } },
+      }),
+      (err: unknown) => err instanceof k8s.ApiException && err.code === 429,
+    );
+    await runningPod("official-2", "official-2");
+    await core.createNamespacedPodEviction({
+      name: "official-2",
+      namespace: "default",
+      body: { metadata: { name: "official-2" }, deleteOptions: { gracePeriodSeconds: 0 } },
+    });
+    assert.equal((await api(cluster.url, `${NS}/pods/official-2`)).status, 404);
   });
 });
