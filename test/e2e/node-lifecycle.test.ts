@@ -299,22 +299,32 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
         "DeletionByTaintManager",
       );
     }
-    const events = (await api(cluster.url, "/api/v1/namespaces/default/events")).body.items as {
-      reason: string;
-      message: string;
-      involvedObject: { name: string };
-    }[];
-    for (const name of before) {
-      assert.ok(
-        events.some(
-          (e) =>
-            e.reason === "TaintManagerEviction" &&
-            e.involvedObject.name === name &&
-            e.message === `Marking for deletion Pod default/${name}`,
-        ),
-        `TaintManagerEviction event of ${name}`,
+    type EventView = { reason: string; message: string; involvedObject: { name: string } };
+    const has = (events: EventView[], reason: string, name: string, message?: string): boolean =>
+      events.some(
+        (e) =>
+          e.reason === reason &&
+          e.involvedObject.name === name &&
+          (message === undefined || e.message === message),
       );
-    }
+    // Events are written in the background: wait for them.
+    await eventually(
+      async () => {
+        const events = (await api(cluster.url, "/api/v1/namespaces/default/events")).body
+          .items as EventView[];
+        return (
+          has(events, "RegisteredNode", "sim-2", "Registered Node sim-2 in Controller") &&
+          has(events, "NodeNotReady", "sim-2", "Node sim-2 status is now: NodeNotReady") &&
+          before.every(
+            (pod) =>
+              has(events, "NodeNotReady", pod, "Node is not ready") &&
+              has(events, "TaintManagerEviction", pod, `Marking for deletion Pod default/${pod}`),
+          )
+        );
+      },
+      20_000,
+      "the node's and the pods' events",
+    );
 
     await cluster.simulator!.startNode("sim-2");
     await eventually(
