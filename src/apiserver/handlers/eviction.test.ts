@@ -129,6 +129,20 @@ describe("pods/eviction subresource over HTTP", () => {
     assert.equal(cond?.status, "True");
   });
 
+  it("lets exactly one of two concurrent evictions spend the last disruption", async () => {
+    await runningPod("race-a", "race");
+    await runningPod("race-b", "race");
+    await budget("race", "race", 1);
+    const [a, b] = await Promise.all([
+      post(`${NS}/pods/race-a/eviction`, eviction("race-a")),
+      post(`${NS}/pods/race-b/eviction`, eviction("race-b")),
+    ]);
+    assert.deepEqual([a.status, b.status].sort(), [201, 429]);
+    const pdb = (await api(cluster.url, `${PDBS}/race`)).body;
+    assert.equal(pdb.status.disruptionsAllowed, 0);
+    assert.equal(Object.keys(pdb.status.disruptedPods).length, 1);
+  });
+
   it("changes nothing on a dry run", async () => {
     await runningPod("dry", "dry");
     await budget("dry", "dry", 1);
