@@ -143,6 +143,19 @@ describe("pods/eviction subresource over HTTP", () => {
     assert.equal(Object.keys(pdb.status.disruptedPods).length, 1);
   });
 
+  it("answers 409 for the caller's failed precondition, spending the disruption once", async () => {
+    await runningPod("pinned", "pinned");
+    await budget("pinned", "pinned", 2);
+    const res = await post(
+      `${NS}/pods/pinned/eviction`,
+      eviction("pinned", { preconditions: { uid: "not-the-uid" } }),
+    );
+    assert.equal(res.status, 409, JSON.stringify(res.body));
+    assert.match(res.body.message, /Precondition failed: UID in precondition: not-the-uid/);
+    assert.equal((await api(cluster.url, `${PDBS}/pinned`)).body.status.disruptionsAllowed, 1);
+    assert.equal((await api(cluster.url, `${NS}/pods/pinned`)).status, 200);
+  });
+
   it("changes nothing on a dry run", async () => {
     await runningPod("dry", "dry");
     await budget("dry", "dry", 1);

@@ -79,9 +79,17 @@ async function evictOnce(
   );
   const plan = planEviction(pod, budgets);
   const options: DeleteOptions = { ...deleteOptions };
-  const readVersion = pod.metadata.resourceVersion ?? "";
-  if (plan.action === "delete" && plan.guardResourceVersion) {
-    options.preconditions = { ...options.preconditions, resourceVersion: readVersion };
+  // The decision to skip the budget rests on the pod as read: pin the deletion to that version,
+  // unless the caller pinned one already (a conflict on it is then the caller's).
+  const guarded =
+    plan.action === "delete" &&
+    plan.guardResourceVersion &&
+    !deleteOptions.preconditions?.resourceVersion;
+  if (guarded) {
+    options.preconditions = {
+      ...options.preconditions,
+      resourceVersion: pod.metadata.resourceVersion ?? "",
+    };
   }
 
   if (plan.action === "spend") {
@@ -115,15 +123,13 @@ async function evictOnce(
       });
   }
 
-  // A conflict on a precondition the caller set is the caller's; one on ours means the pod changed
-  // after it was read, so the eviction decides again.
-  const raced = (err: unknown): unknown =>
-    isConflict(err) && !deleteOptions.preconditions?.resourceVersion ? new RaceLost(err) : err;
+  // A conflict on our own precondition means the pod changed after it was read: decide again. Any
+  // other conflict is the caller's (and a spent disruption is not spent twice).
   try {
     if (!opts.dryRun) await markDisruptionTarget(ctx, pod, options);
     await ctx.store.delete(namespace, name, options, opts);
   } catch (err) {
-    throw raced(err);
+    throw guarded && isConflict(err) ? new RaceLost(err) : err;
   }
 }
 
