@@ -381,12 +381,19 @@ export class NodeLifecycleController implements Controller {
       if (!wasAllFull) {
         this.#log.warn("Every zone is fully disrupted: stopping evictions");
         for (const queue of this.#zoneQueues.values()) queue.bucket.setRate(0, now);
-        for (const name of this.#known.keys()) {
-          try {
-            await this.#setNoExecuteTaint(name, undefined);
-          } catch (err) {
-            this.#log.warn("Cannot lift eviction taint", { node: name, err });
-          }
+      }
+      // Every pass, not only on entry: a taint added just before may not have been in the cache yet.
+      for (const name of this.#known.keys()) {
+        const node = this.#nodes.lister.get("", name);
+        const tainted = (node?.spec?.taints ?? []).some(
+          (t) =>
+            t.effect === "NoExecute" && (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE),
+        );
+        if (!tainted && wasAllFull) continue;
+        try {
+          await this.#setNoExecuteTaint(name, undefined);
+        } catch (err) {
+          this.#log.warn("Cannot lift eviction taint", { node: name, err });
         }
       }
       return;
