@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { disruptionControllerFactory } from "../../src/controllers/disruption/controller.js";
 import { nodeLifecycleControllerFactory } from "../../src/controllers/nodelifecycle/controller.js";
 import { podGCControllerFactory } from "../../src/controllers/podgc/controller.js";
 import {
@@ -88,6 +89,7 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
       scheduler: true,
       simulatedNodes: 3,
       controllerFactories: {
+        disruption: disruptionControllerFactory({ stalePodDisruptionTimeoutMs: 1_000 }),
         nodelifecycle: nodeLifecycleControllerFactory({
           nodeMonitorGracePeriodMs: 3_000,
           nodeMonitorPeriodMs: 500,
@@ -166,6 +168,41 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
     );
     assert.match(await ok(["get", "pdb", "web-half"]), /web-half\s+N\/A\s+50%\s+2\s/);
     await ok(["delete", "pdb", "web-half"]);
+  });
+
+  it("a DisruptionTarget condition on a pod that was not deleted goes back to False", async () => {
+    const [p] = await pods("web");
+    assert.ok(p);
+    const path = `/api/v1/namespaces/default/pods/${p.metadata.name}/status`;
+    const patched = await api(cluster.url, path, {
+      method: "PATCH",
+      headers: { "Content-Type": "application/strategic-merge-patch+json" },
+      body: JSON.stringify({
+        status: {
+          conditions: [
+            {
+              type: "DisruptionTarget",
+              status: "True",
+              reason: "EvictionByEvictionAPI",
+              message: "Eviction API: evicting",
+              lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+            },
+          ],
+        },
+      }),
+    });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    await eventually(
+      async () => {
+        const got = (await api(cluster.url, `/api/v1/namespaces/default/pods/${p.metadata.name}`))
+          .body as PodView;
+        return (
+          got.status.conditions?.find((c) => c.type === "DisruptionTarget")?.status === "False"
+        );
+      },
+      20_000,
+      "the stale DisruptionTarget condition to be reset",
+    );
   });
 
   it("kubectl drain (1.27) evicts a Deployment's pods, which come back on other nodes", async () => {

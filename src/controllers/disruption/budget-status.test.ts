@@ -146,21 +146,32 @@ describe("syncBudget()", () => {
     assert.equal(sync.recheckAt, Date.parse(recent) + DELETION_TIMEOUT_MS);
   });
 
-  it("fails safe when a pod has no controller: nothing allowed, SyncFailed, events", () => {
+  it("leaves unmanaged pods out of the scale and warns about them", () => {
     const sync = syncBudget(
       budget({ maxUnavailable: 1 }),
       [pod("p1"), pod("lone", { owner: "none" })],
       scales,
       NOW,
     );
-    assert.equal(sync.status.disruptionsAllowed, 0);
-    const cond = sync.status.conditions?.find((x) => x.type === "DisruptionAllowed");
-    assert.equal(cond?.reason, "SyncFailed");
-    assert.equal(cond?.message, 'found no controller ref for pod "lone"');
+    assert.equal(sync.error, undefined);
+    assert.equal(sync.status.expectedPods, 4);
+    assert.equal(sync.status.currentHealthy, 2);
     assert.deepEqual(
       sync.events.map((e) => e.reason),
-      ["NoControllerRef", "CalculateExpectedPodCountFailed"],
+      ["UnmanagedPods"],
     );
+  });
+
+  it("warns on pods whose eviction ran out without their deletion", () => {
+    const sync = syncBudget(
+      budget({ minAvailable: 1 }, { p1: "2024-05-01T09:00:00Z" }),
+      four,
+      scales,
+      NOW,
+    );
+    const e = sync.events.find((x) => x.reason === "NotDeleted");
+    assert.equal(e?.pod?.metadata.name, "p1");
+    assert.equal(e?.message, "Pod was expected by PDB ns/b to be deleted but it wasn't");
   });
 
   it("fails safe when the controller is unknown", () => {
@@ -173,8 +184,11 @@ describe("syncBudget()", () => {
     assert.equal(sync.error, 'found no controllers for pod "x"');
     assert.deepEqual(
       sync.events.map((e) => e.reason),
-      ["NoControllers", "CalculateExpectedPodCountFailed"],
+      ["CalculateExpectedPodCountFailed"],
     );
+    const cond = sync.status.conditions?.find((x) => x.type === "DisruptionAllowed");
+    assert.equal(cond?.reason, "SyncFailed");
+    assert.equal(cond?.message, 'found no controllers for pod "x"');
   });
 
   it("reports NoPods when the selector matches nothing", () => {

@@ -14,6 +14,7 @@ import type {
   PodDisruptionBudgetStatus,
 } from "../../api/policy/v1/pod-disruption-budget.js";
 import { controllerRefOf } from "../replicaset/controller-ref.js";
+import { formatLabelSelector } from "../../api/selectors/label-selector.js";
 import { formatTime, isPodReady, parseTime } from "../replicaset/pod-state.js";
 
 /** How long an allowed eviction may take before the controller stops waiting for it (upstream: 2 min). */
@@ -35,11 +36,12 @@ export interface ControllerScale {
 /** Finds the scale behind a controller reference; undefined when no known controller matches. */
 export type ScaleFinder = (ref: OwnerReference, namespace: string) => ControllerScale | undefined;
 
-/** An event the sync wants recorded on the budget. */
+/** An event the sync wants recorded on the budget, or on `pod` when set. */
 export interface BudgetEvent {
   type: "Normal" | "Warning";
   reason: string;
   message: string;
+  pod?: Pod;
 }
 
 /** What one sync of a budget decides. */
@@ -77,7 +79,16 @@ export function syncBudget(
     return { status: failSafeStatus(budget, message, now), events, error: message };
   }
 
-  const { disrupted, recheckAt } = liveDisruptions(budget, pods, now);
+  const { disrupted, recheckAt, expired } = liveDisruptions(budget, pods, now);
+  const budgetName = `${budget.metadata.namespace ?? ""}/${budget.metadata.name ?? ""}`;
+  for (const pod of expired) {
+    events.push({
+      type: "Warning",
+      reason: "NotDeleted",
+      message: `Pod was expected by PDB ${budgetName} to be deleted but it wasn't`,
+      pod,
+    });
+  }
   const currentHealthy = countHealthy(pods, disrupted);
   const status = budgetStatus(budget, {
     currentHealthy,
@@ -101,7 +112,7 @@ export function expectedPodCount(
 ): { expectedCount: number; desiredHealthy: number } {
   const spec = budget.spec ?? {};
   if (spec.maxUnavailable !== undefined) {
-    const expectedCount = expectedScale(pods, findScale, events);
+    const expectedCount = expectedScale(budget, pods, findScale, events);
     const maxUnavailable = scaledValue(spec.maxUnavailable, expectedCount, true);
     return { expectedCount, desiredHealthy: Math.max(0, expectedCount - maxUnavailable) };
   }
@@ -109,36 +120,44 @@ export function expectedPodCount(
     if (typeof spec.minAvailable === "number") {
       return { expectedCount: pods.length, desiredHealthy: spec.minAvailable };
     }
-    const expectedCount = expectedScale(pods, findScale, events);
+    const expectedCount = expectedScale(budget, pods, findScale, events);
     return { expectedCount, desiredHealthy: scaledValue(spec.minAvailable, expectedCount, true) };
   }
   return { expectedCount: 0, desiredHealthy: 0 };
 }
 
-/** The sum of the replicas of the pods' distinct controllers; throws when a pod has none we know. */
+/**
+ * The sum of the replicas of the pods' distinct controllers. Pods without a controller are left out
+ * and reported (upstream's UnmanagedPods); a controller of an unknown kind is an error.
+ */
 function expectedScale(
+  budget: PodDisruptionBudget,
   pods: readonly Pod[],
   findScale: ScaleFinder,
   events: BudgetEvent[],
 ): number {
   const scales = new Map<string, number>();
   const seenRefs = new Set<string>();
+  const unmanaged: string[] = [];
   for (const pod of pods) {
     const ref = controllerRefOf(pod);
     if (!ref) {
-      const message = `found no controller ref for pod ${JSON.stringify(pod.metadata.name ?? "")}`;
-      events.push({ type: "Warning", reason: "NoControllerRef", message });
-      throw new Error(message);
+      unmanaged.push(pod.metadata.name ?? "");
+      continue;
     }
     if (seenRefs.has(ref.uid)) continue;
     seenRefs.add(ref.uid);
     const scale = findScale(ref, pod.metadata.namespace ?? "");
-    if (!scale) {
-      const message = `found no controllers for pod ${JSON.stringify(pod.metadata.name ?? "")}`;
-      events.push({ type: "Warning", reason: "NoControllers", message });
-      throw new Error(message);
-    }
+    if (!scale)
+      throw new Error(`found no controllers for pod ${JSON.stringify(pod.metadata.name ?? "")}`);
     scales.set(scale.uid, scale.replicas);
+  }
+  if (unmanaged.length > 0) {
+    events.push({
+      type: "Warning",
+      reason: "UnmanagedPods",
+      message: `Pods selected by this PodDisruptionBudget (selector: ${formatLabelSelector(budget.spec?.selector)}) have no controller, so its status cannot count them correctly; to count them, set .spec.minAvailable to an integer`,
+    });
   }
   let total = 0;
   for (const replicas of scales.values()) total += replicas;
@@ -147,15 +166,17 @@ function expectedScale(
 
 /**
  * The recorded disruptions that still count: pods that exist, are not yet being deleted, and whose
- * eviction is younger than the deletion timeout; and when the first of them runs out.
+ * eviction is younger than the deletion timeout; when the first of them runs out; and the pods
+ * whose eviction ran out without their deletion.
  */
 export function liveDisruptions(
   budget: PodDisruptionBudget,
   pods: readonly Pod[],
   now: number,
-): { disrupted: Record<string, string>; recheckAt?: number } {
+): { disrupted: Record<string, string>; recheckAt?: number; expired: Pod[] } {
   const recorded = budget.status?.disruptedPods ?? {};
   const disrupted: Record<string, string> = {};
+  const expired: Pod[] = [];
   let recheckAt: number | undefined;
   for (const pod of pods) {
     if (pod.metadata.deletionTimestamp) continue;
@@ -164,11 +185,14 @@ export function liveDisruptions(
     const at = parseTime(recorded[name]);
     if (at === undefined) continue;
     const deadline = at + DELETION_TIMEOUT_MS;
-    if (deadline < now) continue;
+    if (deadline < now) {
+      expired.push(pod);
+      continue;
+    }
     disrupted[name] = recorded[name]!;
     if (recheckAt === undefined || deadline < recheckAt) recheckAt = deadline;
   }
-  return recheckAt === undefined ? { disrupted } : { disrupted, recheckAt };
+  return recheckAt === undefined ? { disrupted, expired } : { disrupted, recheckAt, expired };
 }
 
 /** Ready pods that are neither being deleted nor recorded as disrupted. */

@@ -7,6 +7,7 @@
 import type { Deployment } from "../../api/apps/v1/deployment.js";
 import type { ReplicaSet } from "../../api/apps/v1/replica-set.js";
 import type { StatefulSet } from "../../api/apps/v1/stateful-set.js";
+import { DISRUPTION_TARGET, setPodCondition } from "../../api/core/v1/pod-conditions.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import type { ReplicationController } from "../../api/core/v1/replication-controller.js";
 import type { KubeObject, OwnerReference } from "../../api/meta/types.js";
@@ -19,17 +20,34 @@ import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import type { Logger } from "../../util/log.js";
-import type { Controller, ControllerContext } from "../manager.js";
+import type { Controller, ControllerContext, ControllerFactory } from "../manager.js";
 import { controllerRefOf } from "../replicaset/controller-ref.js";
+import { formatTime } from "../replicaset/pod-state.js";
 import { runQueue } from "../run-queue.js";
 import { budgetStatusChanged, syncBudget, type ControllerScale } from "./budget-status.js";
+import { STALE_POD_DISRUPTION_TIMEOUT_MS, staleDisruptionWait } from "./stale-disruption.js";
 
 const WORKERS = 2;
 
-/** Builds the disruption controller. */
-export function newDisruptionController(ctx: ControllerContext): Controller {
-  return new DisruptionController(ctx);
+/** Settings of the disruption controller. */
+export interface DisruptionOptions {
+  /** How long a DisruptionTarget condition may stand on a pod not being deleted; 2 min. */
+  stalePodDisruptionTimeoutMs: number;
 }
+
+/** A factory of the controller with other settings (tests use a short stale timeout). */
+export function disruptionControllerFactory(
+  opts: Partial<DisruptionOptions> = {},
+): ControllerFactory {
+  return (ctx) =>
+    new DisruptionController(ctx, {
+      stalePodDisruptionTimeoutMs: STALE_POD_DISRUPTION_TIMEOUT_MS,
+      ...opts,
+    });
+}
+
+/** Builds the disruption controller with upstream's settings. */
+export const newDisruptionController: ControllerFactory = disruptionControllerFactory();
 
 /** Keeps PodDisruptionBudget status current. */
 export class DisruptionController implements Controller {
@@ -43,9 +61,13 @@ export class DisruptionController implements Controller {
   readonly #deployments: Informer<Deployment>;
   readonly #statefulSets: Informer<StatefulSet>;
   readonly #queue = new WorkQueue<string>();
+  /** Pods whose DisruptionTarget condition may go stale. */
+  readonly #staleQueue = new WorkQueue<string>();
+  readonly #opts: DisruptionOptions;
   readonly #recorder: EventRecorder;
 
-  constructor(ctx: ControllerContext) {
+  constructor(ctx: ControllerContext, opts: DisruptionOptions) {
+    this.#opts = opts;
     this.#client = ctx.client;
     this.#log = ctx.logger;
     this.#budgets = ctx.informers.informerFor<PodDisruptionBudget>(resources.podDisruptionBudgets);
@@ -66,10 +88,14 @@ export class DisruptionController implements Controller {
       onDelete: enqueue,
     });
     this.#pods.addEventHandler({
-      onAdd: (pod) => this.#enqueueBudgetsOf(pod),
+      onAdd: (pod) => {
+        this.#enqueueBudgetsOf(pod);
+        this.#enqueueStale(pod);
+      },
       onUpdate: (old, pod) => {
         if (old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
         this.#enqueueBudgetsOf(pod);
+        this.#enqueueStale(pod);
         if (!sameLabels(old, pod)) this.#enqueueBudgetsOf(old);
       },
       onDelete: (pod) => this.#enqueueBudgetsOf(pod),
@@ -78,7 +104,10 @@ export class DisruptionController implements Controller {
 
   async run(signal: AbortSignal): Promise<void> {
     try {
-      await runQueue(this.name, signal, this.#queue, WORKERS, (k) => this.reconcile(k), this.#log);
+      await Promise.all([
+        runQueue(this.name, signal, this.#queue, WORKERS, (k) => this.reconcile(k), this.#log),
+        runQueue(this.name, signal, this.#staleQueue, 1, (k) => this.clearStale(k), this.#log),
+      ]);
     } finally {
       await this.#recorder.stop();
     }
@@ -87,6 +116,31 @@ export class DisruptionController implements Controller {
   #enqueueBudgetsOf(pod: Pod): void {
     for (const budget of this.#budgets.lister.list(pod.metadata.namespace ?? "")) {
       if (selects(budget, pod)) this.#queue.add(objectKey(budget.metadata));
+    }
+  }
+
+  #enqueueStale(pod: Pod): void {
+    const wait = staleDisruptionWait(pod, Date.now(), this.#opts.stalePodDisruptionTimeoutMs);
+    if (wait !== undefined) this.#staleQueue.addAfter(objectKey(pod.metadata), wait);
+  }
+
+  /** Sets a stale DisruptionTarget condition back to False once its time has come. */
+  async clearStale(key: string): Promise<ReconcileResult> {
+    const { namespace, name } = splitKey(key);
+    const pod = this.#pods.lister.get(namespace, name);
+    if (!pod) return;
+    const wait = staleDisruptionWait(pod, Date.now(), this.#opts.stalePodDisruptionTimeoutMs);
+    if (wait === undefined) return;
+    if (wait > 0) return { requeueAfter: wait };
+
+    const status = structuredClone(pod.status ?? {});
+    setPodCondition(status, { type: DISRUPTION_TARGET, status: "False" }, formatTime(Date.now()));
+    try {
+      await this.#client.updateStatus<Pod>(resources.pods, { ...pod, status }, { namespace });
+      this.#log.info("Reset stale DisruptionTarget condition", { pod: key });
+    } catch (err) {
+      // Gone, or changed: its update event brings it back if it is still stale.
+      if (!isNotFound(err) && !isConflict(err)) throw err;
     }
   }
 
@@ -99,7 +153,7 @@ export class DisruptionController implements Controller {
     const pods = this.#pods.lister.list(namespace).filter((pod) => selects(budget, pod));
     const now = Date.now();
     const sync = syncBudget(budget, pods, (ref, ns) => this.#scaleOf(ref, ns), now);
-    for (const e of sync.events) this.#recorder.event(budget, e.type, e.reason, e.message);
+    for (const e of sync.events) this.#recorder.event(e.pod ?? budget, e.type, e.reason, e.message);
     if (sync.error) this.#log.debug("Budget sync failed", { pdb: key, err: sync.error });
 
     if (budgetStatusChanged(budget.status, sync.status)) {
