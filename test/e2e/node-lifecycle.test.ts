@@ -350,7 +350,12 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
         const events = (await api(cluster.url, "/api/v1/namespaces/default/events")).body
           .items as EventView[];
         return (
-          has(events, "RegisteredNode", "sim-2", "Registered Node sim-2 in Controller") &&
+          has(
+            events,
+            "RegisteredNode",
+            "sim-2",
+            "Node sim-2 event: Registered Node sim-2 in Controller",
+          ) &&
           has(events, "NodeNotReady", "sim-2", "Node sim-2 status is now: NodeNotReady") &&
           before.every(
             (pod) =>
@@ -397,6 +402,21 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
     await eventually(async () => (await pods("stray")).some(runningReady), 30_000, "stray running");
     await ok(["delete", "node", "sim-0"]);
     await eventually(async () => (await pods("stray")).length === 0, 30_000, "stray collected");
+    await eventually(
+      async () =>
+        (
+          (await api(cluster.url, "/api/v1/namespaces/default/events")).body.items as {
+            reason: string;
+            message: string;
+          }[]
+        ).some(
+          (e) =>
+            e.reason === "RemovingNode" &&
+            e.message === "Node sim-0 event: Removing Node sim-0 from Controller",
+        ),
+      20_000,
+      "the RemovingNode event",
+    );
   });
 
   it("pod GC keeps only the threshold of finished pods, deleting the oldest", async () => {

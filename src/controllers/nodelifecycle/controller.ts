@@ -162,7 +162,7 @@ export class NodeLifecycleController implements Controller {
         seen,
         "Normal",
         "RegisteredNode",
-        `Registered Node ${name} in Controller`,
+        `Node ${name} event: Registered Node ${name} in Controller`,
       );
     }
     this.#known.set(name, seen);
@@ -205,7 +205,12 @@ export class NodeLifecycleController implements Controller {
     const present = new Set(nodes.map((n) => n.metadata.name ?? ""));
     for (const [name, node] of this.#known) {
       if (present.has(name)) continue;
-      this.#recorder.event(node, "Normal", "RemovingNode", `Removing Node ${name} from Controller`);
+      this.#recorder.event(
+        node,
+        "Normal",
+        "RemovingNode",
+        `Node ${name} event: Removing Node ${name} from Controller`,
+      );
       this.#known.delete(name);
       this.#health.delete(name);
       this.#markPending.delete(name);
