@@ -19,7 +19,12 @@ import type { Controller, ControllerContext } from "../manager.js";
 import { ensurePodNodeNameIndex, podsOnNode } from "../nodelifecycle/pod-index.js";
 import { formatTime } from "../replicaset/pod-state.js";
 import { runQueue } from "../run-queue.js";
-import { evictionDecision, noExecuteTaints } from "./eviction-decision.js";
+import {
+  evictionDecision,
+  noExecuteTaints,
+  pendingEviction,
+  type PendingEviction,
+} from "./eviction-decision.js";
 
 const WORKERS = 4;
 
@@ -38,8 +43,8 @@ export class TaintEvictionController implements Controller {
   readonly #recorder: EventRecorder;
   /** Pod keys; each reconcile decides that pod's fate from the caches. */
   readonly #queue = new WorkQueue<string>();
-  /** When each pod facing tolerated taints was first seen so, by pod key (with its UID). */
-  readonly #since = new Map<string, { uid: string; at: number }>();
+  /** The evictions waiting for a toleration to run out, by pod key. */
+  readonly #since = new Map<string, PendingEviction>();
 
   constructor(ctx: ControllerContext) {
     this.#client = ctx.client;
@@ -92,7 +97,8 @@ export class TaintEvictionController implements Controller {
       return;
     }
     const node = this.#nodes.lister.get("", nodeName);
-    const decision = evictionDecision(pod.spec?.tolerations, noExecuteTaints(node?.spec?.taints));
+    const taints = noExecuteTaints(node?.spec?.taints);
+    const decision = evictionDecision(pod.spec?.tolerations, taints);
     const now = Date.now();
 
     if (decision.kind === "stay") {
@@ -107,11 +113,14 @@ export class TaintEvictionController implements Controller {
       return;
     }
     if (decision.kind === "after") {
-      const seen = this.#since.get(key);
-      const since =
-        seen && seen.uid === pod.metadata.uid ? seen : { uid: pod.metadata.uid ?? "", at: now };
-      this.#since.set(key, since);
-      const due = since.at + decision.afterMs;
+      const pending = pendingEviction(
+        this.#since.get(key),
+        { uid: pod.metadata.uid ?? "", node: nodeName },
+        taints,
+        now,
+      );
+      this.#since.set(key, pending);
+      const due = pending.since + decision.afterMs;
       if (now < due) return { requeueAfter: due - now };
     }
     await this.#evict(pod);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Taint } from "../../api/core/v1/node.js";
 import type { Toleration } from "../../api/core/v1/pod-shapes.js";
-import { evictionDecision, noExecuteTaints } from "./eviction-decision.js";
+import { evictionDecision, noExecuteTaints, pendingEviction } from "./eviction-decision.js";
 
 const unreachable: Taint = { key: "node.kubernetes.io/unreachable", effect: "NoExecute" };
 const notReady: Taint = { key: "node.kubernetes.io/not-ready", effect: "NoExecute" };
@@ -78,5 +78,35 @@ describe("evictionDecision()", () => {
     assert.deepEqual(noExecuteTaints([unreachable, { key: "a", effect: "NoSchedule" }]), [
       unreachable,
     ]);
+  });
+});
+
+describe("pendingEviction()", () => {
+  const pod = { uid: "u1", node: "n1" };
+  const started = pendingEviction(undefined, pod, [unreachable], 1000);
+
+  it("starts a wait when there is none", () => {
+    assert.deepEqual(started, {
+      uid: "u1",
+      node: "n1",
+      taints: ["node.kubernetes.io/unreachable:NoExecute"],
+      since: 1000,
+    });
+  });
+  it("keeps the wait while a taint it began for remains", () => {
+    assert.equal(pendingEviction(started, pod, [unreachable, notReady], 5000), started);
+  });
+  it("starts again when the taints were replaced", () => {
+    assert.equal(pendingEviction(started, pod, [notReady], 5000).since, 5000);
+  });
+  it("starts again for another pod of the same name or another node", () => {
+    assert.equal(
+      pendingEviction(started, { uid: "u2", node: "n1" }, [unreachable], 5000).since,
+      5000,
+    );
+    assert.equal(
+      pendingEviction(started, { uid: "u1", node: "n2" }, [unreachable], 5000).since,
+      5000,
+    );
   });
 });

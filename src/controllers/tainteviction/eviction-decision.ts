@@ -42,3 +42,32 @@ export function evictionDecision(
   }
   return shortest === undefined ? { kind: "stay" } : { kind: "after", afterMs: shortest * 1000 };
 }
+
+/** A pod's eviction waiting for its toleration to run out: since when, and for which taints. */
+export interface PendingEviction {
+  uid: string;
+  node: string;
+  /** The NoExecute taints it was started for, as `key:effect`. */
+  taints: string[];
+  /** When the wait began (ms). */
+  since: number;
+}
+
+/**
+ * The pending eviction of a pod at `now`: the previous one goes on while it is the same pod on
+ * the same node and some of the taints it began for are still there; otherwise the wait starts
+ * again (a not-ready taint replaced by unreachable starts a new toleration period).
+ */
+export function pendingEviction(
+  previous: PendingEviction | undefined,
+  pod: { uid: string; node: string },
+  taints: readonly Taint[],
+  now: number,
+): PendingEviction {
+  const ids = taints.map((t) => `${t.key}:${t.effect}`);
+  const overlaps = previous?.taints.some((id) => ids.includes(id)) ?? false;
+  if (previous && previous.uid === pod.uid && previous.node === pod.node && overlaps) {
+    return previous;
+  }
+  return { uid: pod.uid, node: pod.node, taints: ids, since: now };
+}
