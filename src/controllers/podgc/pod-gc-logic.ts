@@ -57,9 +57,7 @@ export function missingNodeNames(
 
 /** Pods being deleted that were never scheduled: no kubelet will finish them. */
 export function unscheduledTerminatingPods(pods: readonly Pod[]): Pod[] {
-  return pods.filter(
-    (p) => !!p.metadata.deletionTimestamp && !p.spec?.nodeName && !isPodTerminated(p),
-  );
+  return pods.filter((p) => !!p.metadata.deletionTimestamp && !p.spec?.nodeName);
 }
 
 /** Pods being deleted on nodes that are not ready and carry the out-of-service taint. */
