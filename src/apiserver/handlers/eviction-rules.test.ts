@@ -33,10 +33,10 @@ describe("planEviction()", () => {
   }[] = [
     { name: "no budget: delete", pod: pod("Running", true), budgets: [], want: "delete" },
     {
-      name: "pending pods ignore budgets",
+      name: "pending pods ignore budgets, pinned to their version",
       pod: pod("Pending", false),
       budgets: [budget("a")],
-      want: "delete",
+      want: "delete guarded by retry",
     },
     {
       name: "finished pods ignore budgets",
@@ -78,7 +78,7 @@ describe("planEviction()", () => {
       name: "unready pod of a healthy budget goes without spending, guarded",
       pod: pod("Running", false),
       budgets: [budget("a", { currentHealthy: 2, desiredHealthy: 2 })],
-      want: "delete guarded",
+      want: "delete guarded by budget",
     },
     {
       name: "unready pod of an unhealthy budget must spend",
@@ -99,7 +99,7 @@ describe("planEviction()", () => {
           },
         ),
       ],
-      want: "delete guarded",
+      want: "delete guarded by budget",
     },
   ];
   for (const c of cases) {
@@ -108,9 +108,9 @@ describe("planEviction()", () => {
       const got =
         plan.action === "spend"
           ? `spend ${plan.budget.metadata.name}`
-          : plan.guardResourceVersion
-            ? "delete guarded"
-            : "delete";
+          : plan.guard === "none"
+            ? "delete"
+            : `delete guarded by ${plan.guard}`;
       assert.equal(got, c.want);
     });
   }
@@ -121,7 +121,9 @@ describe("planEviction()", () => {
       (err: unknown) =>
         err instanceof StatusError &&
         err.code === 500 &&
-        err.message.includes("more than one PodDisruptionBudget"),
+        err.status.reason === undefined &&
+        err.message ===
+          "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
     );
   });
 });

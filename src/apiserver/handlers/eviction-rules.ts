@@ -27,13 +27,17 @@ export const DISRUPTION_BUDGET_CAUSE = "DisruptionBudget";
 /** The condition type disruption budgets report (policy/v1 DisruptionAllowedCondition). */
 export const DISRUPTION_ALLOWED = "DisruptionAllowed";
 
+/**
+ * How a deletion without a spent disruption is pinned to the pod as read: `none` (a finished pod,
+ * one already being deleted, or one no budget selects), `retry` (a pending pod: if it changes
+ * meanwhile, the eviction decides again), or `budget` (a not-ready pod its healthy budget lets go:
+ * if it changes meanwhile, perhaps becoming ready, the eviction is refused with a 429).
+ */
+export type DeleteGuard = "none" | "retry" | "budget";
+
 /** What to do with one eviction. */
 export type EvictionPlan =
-  /**
-   * Delete without spending a disruption. `guardResourceVersion` pins the deletion to the pod as
-   * read, since the decision rests on its readiness, which may change meanwhile.
-   */
-  | { action: "delete"; guardResourceVersion: boolean }
+  | { action: "delete"; guard: DeleteGuard; budgetName?: string }
   /** Spend one disruption of the budget, then delete. */
   | { action: "spend"; budget: PodDisruptionBudget };
 
@@ -68,28 +72,48 @@ export function budgetsSelecting(
 
 /** Decides how to evict `pod`, given the budgets of its namespace; throws the refusals that need no budget state. */
 export function planEviction(pod: Pod, budgets: readonly PodDisruptionBudget[]): EvictionPlan {
-  if (ignoresBudgets(pod)) return { action: "delete", guardResourceVersion: false };
+  if (ignoresBudgets(pod)) {
+    const phase = pod.status?.phase;
+    const settled = phase === "Succeeded" || phase === "Failed" || !!pod.metadata.deletionTimestamp;
+    return { action: "delete", guard: settled ? "none" : "retry" };
+  }
 
   const selecting = budgetsSelecting(pod, budgets);
-  if (selecting.length > 1) {
-    throw StatusError.internal(
-      "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
-    );
-  }
+  if (selecting.length > 1) throw multipleBudgets();
   const budget = selecting[0];
-  if (!budget) return { action: "delete", guardResourceVersion: false };
+  if (!budget) return { action: "delete", guard: "none" };
 
+  const budgetName = budget.metadata.name ?? "";
   if (!isReady(pod)) {
     if (budget.spec?.unhealthyPodEvictionPolicy === "AlwaysAllow") {
-      return { action: "delete", guardResourceVersion: true };
+      return { action: "delete", guard: "budget", budgetName };
     }
     const status = budget.status ?? {};
     const desired = status.desiredHealthy ?? 0;
     if (desired > 0 && (status.currentHealthy ?? 0) >= desired) {
-      return { action: "delete", guardResourceVersion: true };
+      return { action: "delete", guard: "budget", budgetName };
     }
   }
   return { action: "spend", budget };
+}
+
+/** Upstream answers a pod with several budgets with a bare 500 Status (no reason). */
+function multipleBudgets(): StatusError {
+  const err = new StatusError(
+    500,
+    "InternalError",
+    "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+  );
+  delete (err.status as { reason?: string }).reason;
+  return err;
+}
+
+/** The 429 of a budget the disruption controller has not caught up with, or a pod that changed. */
+export function budgetBeingProcessed(name: string): StatusError {
+  return tooManyRequests(
+    `The disruption budget ${name} is still being processed by the server.`,
+    10,
+  );
 }
 
 /**

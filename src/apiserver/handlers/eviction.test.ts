@@ -20,8 +20,8 @@ describe("pods/eviction subresource over HTTP", () => {
   const post = (path: string, body: string): ReturnType<typeof api> =>
     api(cluster.url, path, { method: "POST", body });
 
-  /** A pod on node n1, Running and ready, with labels app=<app>. */
-  async function runningPod(name: string, app: string): Promise<void> {
+  /** A pod on node n1, Running and (unless `ready` is false) ready, with labels app=<app>. */
+  async function runningPod(name: string, app: string, ready = true): Promise<void> {
     const created = await post(
       `${NS}/pods`,
       JSON.stringify({
@@ -34,7 +34,13 @@ describe("pods/eviction subresource over HTTP", () => {
     pod.status = {
       ...pod.status,
       phase: "Running",
-      conditions: [{ type: "Ready", status: "True", lastTransitionTime: "2024-01-01T00:00:00Z" }],
+      conditions: [
+        {
+          type: "Ready",
+          status: ready ? "True" : "False",
+          lastTransitionTime: "2024-01-01T00:00:00Z",
+        },
+      ],
     };
     const res = await api(cluster.url, `${NS}/pods/${name}/status`, {
       method: "PUT",
@@ -154,6 +160,17 @@ describe("pods/eviction subresource over HTTP", () => {
     assert.match(res.body.message, /Precondition failed: UID in precondition: not-the-uid/);
     assert.equal((await api(cluster.url, `${PDBS}/pinned`)).body.status.disruptionsAllowed, 1);
     assert.equal((await api(cluster.url, `${NS}/pods/pinned`)).status, 200);
+  });
+
+  it("lets a not-ready pod of a healthy budget go without spending a disruption", async () => {
+    await runningPod("sick", "sick", false);
+    await budget("sick", "sick", 0);
+    const res = await post(`${NS}/pods/sick/eviction`, eviction("sick"));
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const pdb = (await api(cluster.url, `${PDBS}/sick`)).body;
+    assert.equal(pdb.status.disruptionsAllowed, 0);
+    assert.equal(pdb.status.disruptedPods, undefined);
+    assert.ok((await api(cluster.url, `${NS}/pods/sick`)).body.metadata.deletionTimestamp);
   });
 
   it("changes nothing on a dry run", async () => {

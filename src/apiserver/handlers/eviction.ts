@@ -17,7 +17,7 @@ import type { PodDisruptionBudget } from "../../api/policy/v1/pod-disruption-bud
 import { writeJson } from "../http/respond.js";
 import type { Store } from "../registry/store.js";
 import type { ResourceContext } from "./context.js";
-import { planEviction, spendDisruption } from "./eviction-rules.js";
+import { budgetBeingProcessed, planEviction, spendDisruption } from "./eviction-rules.js";
 import { parseDeleteOptions } from "./params.js";
 import { readObject, writeOptions } from "./write.js";
 
@@ -79,57 +79,70 @@ async function evictOnce(
   );
   const plan = planEviction(pod, budgets);
   const options: DeleteOptions = { ...deleteOptions };
-  // The decision to skip the budget rests on the pod as read: pin the deletion to that version,
-  // unless the caller pinned one already (a conflict on it is then the caller's).
-  const guarded =
-    plan.action === "delete" &&
-    plan.guardResourceVersion &&
-    !deleteOptions.preconditions?.resourceVersion;
-  if (guarded) {
+  // A deletion that skips the budget rests on the pod as read: pin it to that version, unless the
+  // caller pinned one already (a conflict on it is then the caller's).
+  const callerPinned = !!deleteOptions.preconditions?.resourceVersion;
+  const guard = plan.action === "delete" && !callerPinned ? plan.guard : "none";
+  if (guard !== "none") {
     options.preconditions = {
       ...options.preconditions,
       resourceVersion: pod.metadata.resourceVersion ?? "",
     };
   }
 
-  if (plan.action === "spend") {
-    const budgetName = plan.budget.metadata.name ?? "";
-    const seenVersion = plan.budget.metadata.resourceVersion;
-    await budgetStore
-      .update(
+  if (plan.action === "spend") await spend(budgetStore, plan.budget, name, opts);
+
+  try {
+    if (!opts.dryRun) await markDisruptionTarget(ctx, pod, options);
+    await ctx.store.delete(namespace, name, options, opts);
+  } catch (err) {
+    if (!isConflict(err)) throw err;
+    // The pod changed after it was read: a pending pod is looked at again; a not-ready pod let go
+    // by its budget may have become ready, so the client is told to retry.
+    if (guard === "retry") throw new RaceLost(err);
+    if (guard === "budget" && plan.action === "delete") {
+      throw budgetBeingProcessed(plan.budgetName ?? "");
+    }
+    throw err;
+  }
+}
+
+/** Spends one disruption of `budget` for pod `podName`, re-reading the budget on conflicts. */
+async function spend(
+  budgetStore: Store,
+  budget: PodDisruptionBudget,
+  podName: string,
+  opts: ReturnType<typeof writeOptions>,
+): Promise<void> {
+  const namespace = budget.metadata.namespace ?? "";
+  const budgetName = budget.metadata.name ?? "";
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await budgetStore.update(
         namespace,
         budgetName,
         (current) => {
-          if (current.metadata.resourceVersion !== seenVersion) {
-            throw new RaceLost(
-              StatusError.conflict(
-                { group: "policy", resource: "poddisruptionbudgets" },
-                budgetName,
-                "the object has been modified; please apply your changes to the latest version and try again",
-              ),
-            );
-          }
           const status = spendDisruption(
             current as PodDisruptionBudget,
-            name,
+            podName,
             wholeSecondTime(Date.now()),
           );
           return { ...current, status } as PodDisruptionBudget;
         },
         { ...opts, subresource: "status" },
-      )
-      .catch((err: unknown) => {
-        throw isConflict(err) ? new RaceLost(err) : err;
-      });
-  }
-
-  // A conflict on our own precondition means the pod changed after it was read: decide again. Any
-  // other conflict is the caller's (and a spent disruption is not spent twice).
-  try {
-    if (!opts.dryRun) await markDisruptionTarget(ctx, pod, options);
-    await ctx.store.delete(namespace, name, options, opts);
-  } catch (err) {
-    throw guarded && isConflict(err) ? new RaceLost(err) : err;
+      );
+      return;
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new StatusError(
+          504,
+          "Timeout",
+          `couldn't update PodDisruptionBudget ${JSON.stringify(budgetName)} due to conflicts`,
+          { retryAfterSeconds: 10 },
+        );
+      }
+    }
   }
 }
 
