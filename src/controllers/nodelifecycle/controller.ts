@@ -61,6 +61,13 @@ export const DEFAULT_NODE_LIFECYCLE_OPTIONS: NodeLifecycleOptions = {
 
 const LEASE_NAMESPACE = "kube-node-lease";
 
+/** The label that keeps a node out of its zone's disruption count (upstream's LabelNodeExcludeDisruptions). */
+const EXCLUDE_DISRUPTION_LABEL = "node.kubernetes.io/exclude-disruption";
+
+function excludedFromDisruption(node: Node): boolean {
+  return Object.hasOwn(node.metadata.labels ?? {}, EXCLUDE_DISRUPTION_LABEL);
+}
+
 /** A factory of the controller with some settings changed (tests use a short grace period). */
 export function nodeLifecycleControllerFactory(
   opts: Partial<NodeLifecycleOptions> = {},
@@ -140,16 +147,19 @@ export class NodeLifecycleController implements Controller {
 
     const zoneReady = new Map<string, (NodeCondition | undefined)[]>();
     for (const seen of nodes) {
-      const zone = zoneOf(seen);
-      const list = zoneReady.get(zone) ?? [];
-      zoneReady.set(zone, list);
+      let ready: NodeCondition | undefined;
       try {
-        list.push(await this.#monitorNode(seen, now));
+        ready = await this.#monitorNode(seen, now);
       } catch (err) {
         // One node's failed write must not keep the others from being looked at.
-        list.push(seen.status?.conditions?.find((c) => c.type === "Ready"));
+        ready = seen.status?.conditions?.find((c) => c.type === "Ready");
         this.#log.warn("Cannot update node health", { node: seen.metadata.name, err });
       }
+      if (excludedFromDisruption(seen)) continue;
+      const zone = zoneOf(seen);
+      const list = zoneReady.get(zone) ?? [];
+      list.push(ready);
+      zoneReady.set(zone, list);
     }
     await this.#handleDisruption(zoneReady, now);
   }
