@@ -206,6 +206,21 @@ describe("node lifecycle, eviction and drain (kubectl)", () => {
   });
 
   it("kubectl drain (1.27) evicts a Deployment's pods, which come back on other nodes", async () => {
+    const before = (await pods("web")).map((p) => p.metadata.name).sort();
+    const dry = await ok([
+      "drain",
+      "sim-1",
+      "--ignore-daemonsets",
+      "--delete-emptydir-data",
+      "--dry-run=server",
+    ]);
+    assert.match(dry, /evicting pod default\/web-\S+ \(server dry run\)/);
+    assert.match(dry, /node\/sim-1 drained \(server dry run\)/);
+    const after = await pods("web");
+    assert.deepEqual(after.map((p) => p.metadata.name).sort(), before, "a dry run evicts nothing");
+    assert.ok(after.every((p) => !p.metadata.deletionTimestamp));
+    assert.notEqual((await node("sim-1")).spec.unschedulable, true);
+
     const out = await ok(
       ["drain", "sim-1", "--ignore-daemonsets", "--delete-emptydir-data", "--timeout=120s"],
       undefined,
