@@ -12,6 +12,7 @@ import {
   ControllerManager,
   controllerManagerClient,
   controllerFactories,
+  type ControllerFactory,
 } from "../src/controllers/manager.js";
 import { kubeconfigFor, writeKubeconfig } from "../src/cli/kubeconfig.js";
 import { KubeClient } from "../src/client/client.js";
@@ -69,6 +70,11 @@ export async function startCluster(
     watchCacheWindow?: number;
     /** Controllers to run in a controller manager beside the server: names, or `true` for all. */
     controllers?: boolean | string[];
+    /**
+     * Factories that replace the named controllers, for settings tests change (a short node
+     * monitor grace period, say): `{ nodelifecycle: nodeLifecycleControllerFactory({...}) }`.
+     */
+    controllerFactories?: Record<string, ControllerFactory>;
     /** Run the scheduler beside the server. */
     scheduler?: boolean;
     /** Simulated nodes `sim-0` … `sim-(N-1)` (4 CPU, 16Gi, 110 pods), leases renewed every 500 ms. */
@@ -93,7 +99,10 @@ export async function startCluster(
   if (client && opts.controllers) {
     controllers = new ControllerManager({
       client,
-      controllers: opts.controllers === true ? Object.keys(controllerFactories) : opts.controllers,
+      controllers: (opts.controllers === true
+        ? Object.keys(controllerFactories)
+        : opts.controllers
+      ).map((name) => opts.controllerFactories?.[name] ?? name),
       logger,
       retryPeriodMs: 200,
     });

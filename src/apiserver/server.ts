@@ -10,6 +10,7 @@ import type { ResourceDefinition } from "../api/resource.js";
 import type { Backend } from "../storage/backend.js";
 import type { Logger } from "../util/log.js";
 import { Admission } from "./admission/admission.js";
+import { DefaultTolerationSeconds } from "./admission/default-toleration-seconds.js";
 import { NamespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { ServiceAllocation } from "./admission/service-allocation.js";
 import { AllowAllAuthenticator, type Authenticator } from "./auth/authenticator.js";
@@ -19,6 +20,7 @@ import { bootstrap } from "./bootstrap.js";
 import { bindPod } from "./handlers/binding.js";
 import type { RequestContext, ResourceContext } from "./handlers/context.js";
 import { DiscoveryDocuments } from "./handlers/discovery.js";
+import { evictPod } from "./handlers/eviction.js";
 import { isOpenApiPath, serveOpenApi } from "./handlers/openapi.js";
 import { getObject, listObjects } from "./handlers/read.js";
 import { handleScale } from "./handlers/scale.js";
@@ -142,7 +144,7 @@ export class ApiServer {
       serviceCache ? [...serviceCache.range("")].map((e) => e.obj) : [],
     );
     const admission = new Admission(
-      [allocation],
+      [allocation, new DefaultTolerationSeconds()],
       [
         new NamespaceLifecycle((name) =>
           namespaces ? namespaceCache?.get(objectKey(namespaces, "", name))?.obj : undefined,
@@ -271,6 +273,9 @@ export class ApiServer {
     if (info.subresource === "scale") return handleScale(rctx);
     if (info.subresource === "binding" && def.group === "" && def.plural === "pods") {
       return bindPod(rctx);
+    }
+    if (info.subresource === "eviction" && def.group === "" && def.plural === "pods") {
+      return evictPod(rctx, this.store("policy", "poddisruptionbudgets"));
     }
     if (info.subresource === "finalize" && def.group === "" && def.plural === "namespaces") {
       return finalizeNamespace(rctx);

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { ControllerManager, controllerManagerClient } from "../controllers/manager.js";
+import { controllersWithSettings } from "../controllers/settings.js";
 import { KubeScheduler, schedulerClient } from "../scheduler/loop.js";
 import { Logger } from "../util/log.js";
 import type { ComponentsOptions } from "./components.js";
@@ -14,7 +15,12 @@ const log = new Logger({ level: opts.level });
 
 const client = opts.controllers.length > 0 ? controllerManagerClient(opts.url) : undefined;
 const controllers =
-  client && new ControllerManager({ client, controllers: opts.controllers, logger: log });
+  client &&
+  new ControllerManager({
+    client,
+    controllers: controllersWithSettings(opts.controllers, opts.settings ?? {}),
+    logger: log,
+  });
 const schedClient = opts.scheduler ? schedulerClient(opts.url) : undefined;
 const scheduler = schedClient && new KubeScheduler({ client: schedClient, logger: log });
 controllers?.start();

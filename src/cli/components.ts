@@ -5,6 +5,7 @@
  * benchmark lost more than half its throughput that way), and the second core would sit idle.
  */
 import { Worker } from "node:worker_threads";
+import type { ControllerSettings } from "../controllers/settings.js";
 import type { Level, Logger } from "../util/log.js";
 import { workerExecArgv } from "../util/worker-options.js";
 
@@ -12,6 +13,8 @@ import { workerExecArgv } from "../util/worker-options.js";
 export interface ComponentsOptions {
   url: string;
   controllers: string[];
+  /** Settings of individual controllers (flags of `kates server`). */
+  settings?: ControllerSettings;
   scheduler: boolean;
   level: Level;
 }

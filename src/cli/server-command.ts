@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { parseGoDuration } from "../api/batch/v1/cron.js";
 import { ApiServer } from "../apiserver/server.js";
 import { controllerFactories, parseControllers } from "../controllers/manager.js";
+import { parseDuration, type ControllerSettings } from "../controllers/settings.js";
 import { openBackend } from "../storage/open.js";
 import { Logger } from "../util/log.js";
 import { startComponents } from "./components.js";
@@ -39,6 +40,15 @@ export const serverFlags: Record<string, FlagSpec> = {
     default: "all",
     env: "KATES_CONTROLLERS",
   },
+  "node-monitor-grace-period": {
+    description:
+      "How long a node may stop renewing its lease and status before its conditions become Unknown",
+    default: "40s",
+  },
+  "terminated-pod-gc-threshold": {
+    description: "Finished pods kept before pod GC deletes the oldest; 0 keeps all",
+    default: "12500",
+  },
   scheduler: {
     description:
       "Run the scheduler (leader-elected on the kube-system/kube-scheduler lease): true or false",
@@ -72,6 +82,7 @@ export async function runServer(args: string[]): Promise<void> {
       `Unknown --scheduler ${JSON.stringify(flags["scheduler"])}: use true or false`,
     );
   }
+  const settings = controllerSettings(flags);
   const sync = flags["sqlite-sync"];
   if (sync !== "full" && sync !== "normal")
     throw new UsageError(`Unknown --sqlite-sync ${JSON.stringify(sync)}: use full or normal`);
@@ -97,6 +108,7 @@ export async function runServer(args: string[]): Promise<void> {
     {
       url: server.url,
       controllers: controllerNames,
+      settings,
       scheduler: flags["scheduler"] === "true",
       level,
     },
@@ -115,4 +127,21 @@ export async function runServer(args: string[]): Promise<void> {
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+/** The controller settings of the flags; a bad value is a usage error. */
+function controllerSettings(flags: Record<string, string | undefined>): ControllerSettings {
+  let grace: number;
+  try {
+    grace = parseDuration(flags["node-monitor-grace-period"]!);
+  } catch (err) {
+    throw new UsageError(`Invalid --node-monitor-grace-period: ${(err as Error).message}`);
+  }
+  const threshold = flags["terminated-pod-gc-threshold"]!;
+  if (!/^-?\d+$/.test(threshold)) {
+    throw new UsageError(
+      `Invalid --terminated-pod-gc-threshold ${JSON.stringify(threshold)}: use a whole number`,
+    );
+  }
+  return { nodeMonitorGracePeriodMs: grace, terminatedPodGcThreshold: Number(threshold) };
 }

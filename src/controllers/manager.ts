@@ -17,13 +17,17 @@ import { newCronJobController } from "./cronjob/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
 import { newJobController } from "./job/controller.js";
 import { newTtlAfterFinishedController } from "./job/ttl-after-finished.js";
+import { newDisruptionController } from "./disruption/controller.js";
 import { newNamespaceController } from "./namespace/controller.js";
+import { newNodeLifecycleController } from "./nodelifecycle/controller.js";
 import {
   newReplicaSetController,
   newReplicationControllerController,
 } from "./replicaset/controller.js";
+import { newPodGCController } from "./podgc/controller.js";
 import { newServiceAccountController } from "./serviceaccount/controller.js";
 import { newStatefulSetController } from "./statefulset/controller.js";
+import { newTaintEvictionController } from "./tainteviction/controller.js";
 
 /** A controller: named, and running until `signal` aborts (its informers are started by the manager). */
 export interface Controller {
@@ -54,6 +58,10 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   job: newJobController,
   "ttl-after-finished": newTtlAfterFinishedController,
   cronjob: newCronJobController,
+  disruption: newDisruptionController,
+  nodelifecycle: newNodeLifecycleController,
+  "taint-eviction-controller": newTaintEvictionController,
+  podgc: newPodGCController,
 };
 
 /** The lease the controller manager elects its leader on. */

@@ -51,6 +51,8 @@ interface SimNode {
   /** A renewal in flight; a timer that fires meanwhile waits for it instead of racing it. */
   renewing?: Promise<void> | undefined;
   readySince: string;
+  /** Set while the node plays dead: no lease renewals, no status, no pod handling. */
+  stopped?: boolean;
 }
 
 /** N simulated nodes sharing one pod informer and one queue of pod keys. */
@@ -143,6 +145,33 @@ export class NodeSimulator {
     await this.#workers;
   }
 
+  /**
+   * Makes one node fall silent, as a node that lost power or its network: it stops renewing its
+   * Lease, reporting status and handling its pods, while the others go on. Throws on unknown names.
+   */
+  stopNode(name: string): void {
+    this.#simNode(name).stopped = true;
+  }
+
+  /** Brings a node stopped with `stopNode` back: it renews its Lease and reports Ready at once. */
+  async startNode(name: string): Promise<void> {
+    const n = this.#simNode(name);
+    if (!n.stopped) return;
+    n.stopped = false;
+    n.readySince = rfc3339(Date.now());
+    await this.#renewLease(n);
+    await this.#heartbeat(n);
+    for (const pod of this.#informer.lister.list()) {
+      if (pod.spec?.nodeName === name) this.#queue.add(objectKey(pod.metadata));
+    }
+  }
+
+  #simNode(name: string): SimNode {
+    const n = this.#nodes.get(name);
+    if (!n) throw new Error(`Cannot find simulated node ${name}: not one of this simulator's`);
+    return n;
+  }
+
   #observe(pod: Pod): void {
     const node = this.#nodes.get(pod.spec?.nodeName ?? "");
     if (!node) return;
@@ -167,7 +196,7 @@ export class NodeSimulator {
     const pod = this.#informer.lister.get(key.slice(0, slash), key.slice(slash + 1));
     if (!pod) return;
     const node = this.#nodes.get(pod.spec?.nodeName ?? "");
-    if (!node) return;
+    if (!node || node.stopped) return;
     const uid = pod.metadata.uid ?? "";
     let held = this.#podIPs.get(uid);
     if (!held) {
@@ -234,7 +263,7 @@ export class NodeSimulator {
   }
 
   async #renewLeaseOnce(n: SimNode): Promise<void> {
-    if (this.#stopped || !n.node) return;
+    if (this.#stopped || n.stopped || !n.node) return;
     const now = new Date().toISOString();
     try {
       if (n.lease) {
@@ -267,7 +296,7 @@ export class NodeSimulator {
   }
 
   async #heartbeat(n: SimNode): Promise<void> {
-    if (this.#stopped) return;
+    if (this.#stopped || n.stopped) return;
     try {
       const conditions = healthyConditions(rfc3339(Date.now()), n.readySince);
       await this.#client.patch(

@@ -161,6 +161,11 @@ function subresourcesOf(def: ResourceDefinition): Subresource[] {
       kind: { group: "", version: "v1", kind: "Binding" },
       verbs: ["create"],
     });
+    subs.push({
+      name: "eviction",
+      kind: { group: "policy", version: "v1", kind: "Eviction" },
+      verbs: ["create"],
+    });
   }
   if (def.group === "" && def.plural === "serviceaccounts") {
     subs.push({ name: "token", kind: TOKEN_REQUEST_KIND, verbs: ["create"] });
