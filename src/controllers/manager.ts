@@ -12,6 +12,8 @@ import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { newGarbageCollector } from "./garbagecollector/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
+import { newEndpointsController } from "./endpoints/endpoints-controller.js";
+import { newEndpointSliceController } from "./endpoints/endpointslice-controller.js";
 import { newNamespaceController } from "./namespace/controller.js";
 import {
   newReplicaSetController,
@@ -43,6 +45,8 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerController,
   deployment: newDeploymentController,
+  endpoint: newEndpointsController,
+  endpointslice: newEndpointSliceController,
 };
 
 /** The lease the controller manager elects its leader on. */
