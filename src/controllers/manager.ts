@@ -14,6 +14,7 @@ import { newGarbageCollector } from "./garbagecollector/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
 import { newEndpointsController } from "./endpoints/endpoints-controller.js";
 import { newEndpointSliceController } from "./endpoints/endpointslice-controller.js";
+import { newEndpointSliceMirroringController } from "./endpoints/endpointslicemirroring-controller.js";
 import { newNamespaceController } from "./namespace/controller.js";
 import {
   newReplicaSetController,
@@ -47,6 +48,7 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   deployment: newDeploymentController,
   endpoint: newEndpointsController,
   endpointslice: newEndpointSliceController,
+  endpointslicemirroring: newEndpointSliceMirroringController,
 };
 
 /** The lease the controller manager elects its leader on. */

@@ -214,6 +214,66 @@ describe("endpoints and endpointslices (kubectl)", () => {
     );
   });
 
+  it("custom Endpoints of a service without a selector are mirrored into an EndpointSlice", async () => {
+    const manifest = (ips: string[], labels: Record<string, string> = {}): string =>
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "List",
+        items: [
+          {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: "ext" },
+            spec: { ports: [{ name: "db", port: 5432, protocol: "TCP" }] },
+          },
+          {
+            apiVersion: "v1",
+            kind: "Endpoints",
+            metadata: { name: "ext", labels },
+            subsets: [
+              {
+                addresses: ips.map((ip) => ({ ip })),
+                ports: [{ name: "db", port: 5432, protocol: "TCP" }],
+              },
+            ],
+          },
+        ],
+      });
+    await ok(["apply", "-f", "-"], manifest(["192.0.2.10", "192.0.2.11"]));
+    await eventually(
+      async () => {
+        const list = await slices("ext");
+        return (
+          list.length === 1 &&
+          list[0]!.metadata.labels?.["endpointslice.kubernetes.io/managed-by"] ===
+            "endpointslicemirroring-controller.k8s.io" &&
+          JSON.stringify(sliceIPs(list, true)) === JSON.stringify(["192.0.2.10", "192.0.2.11"])
+        );
+      },
+      TIMEOUT,
+      "the mirrored slice of ext",
+    );
+    const [slice] = await slices("ext");
+    assert.deepEqual(slice?.ports, [{ name: "db", port: 5432, protocol: "TCP" }]);
+    assert.equal(slice?.metadata.ownerReferences?.[0]?.kind, "Endpoints");
+
+    await ok(["apply", "-f", "-"], manifest(["192.0.2.12"]));
+    await eventually(
+      async () => JSON.stringify(sliceIPs(await slices("ext"), true)) === '["192.0.2.12"]',
+      TIMEOUT,
+      "the mirrored slice to follow the Endpoints",
+    );
+    await ok(
+      ["apply", "-f", "-"],
+      manifest(["192.0.2.12"], { "endpointslice.kubernetes.io/skip-mirror": "true" }),
+    );
+    await eventually(
+      async () => (await slices("ext")).length === 0,
+      TIMEOUT,
+      "the mirrored slice to go once skip-mirror is set",
+    );
+  });
+
   it("the kubernetes service has the API server's address and port", async () => {
     const ip = resolveAdvertiseAddress("127.0.0.1");
     assert.ok(ip, "this machine has an address to advertise");
@@ -228,6 +288,11 @@ describe("endpoints and endpointslices (kubectl)", () => {
     assert.deepEqual(slice.endpoints, [{ addresses: [ip], conditions: { ready: true } }]);
     assert.deepEqual(slice.ports, [{ name: "https", port, protocol: "TCP" }]);
     assert.deepEqual(slice.metadata.labels, { "kubernetes.io/service-name": "kubernetes" });
+    // skip-mirror keeps the mirroring controller from adding a second slice.
+    assert.deepEqual(
+      (await slices("kubernetes")).map((s) => s.metadata.name),
+      ["kubernetes"],
+    );
     const describe = await ok(["describe", "service", "kubernetes"]);
     assert.match(describe, new RegExp(`Endpoints:\\s+${ip.replaceAll(".", "\\.")}:${port}`));
   });
