@@ -214,6 +214,79 @@ describe("endpoints and endpointslices (kubectl)", () => {
     );
   });
 
+  it("a headless service resolves named ports per pod and publishes hostnames", async () => {
+    const pod = (name: string, port: number, hostname?: string) => ({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name, labels: { app: "db" } },
+      spec: {
+        ...(hostname ? { hostname, subdomain: "db" } : {}),
+        containers: [
+          { name: "pg", image: "postgres", ports: [{ name: "pgport", containerPort: port }] },
+        ],
+      },
+    });
+    const manifest = {
+      apiVersion: "v1",
+      kind: "List",
+      items: [
+        {
+          apiVersion: "v1",
+          kind: "Service",
+          metadata: { name: "db" },
+          spec: {
+            clusterIP: "None",
+            selector: { app: "db" },
+            publishNotReadyAddresses: true,
+            ports: [{ name: "pg", port: 5432, targetPort: "pgport" }],
+          },
+        },
+        pod("db-0", 15432, "db-0"),
+        pod("db-1", 25432),
+      ],
+    };
+    await ok(["apply", "-f", "-"], JSON.stringify(manifest));
+    await eventually(
+      async () => {
+        const ep = await endpoints("db");
+        return readyIPs(ep).length === 2 && sliceIPs(await slices("db"), true).length === 2;
+      },
+      TIMEOUT,
+      "the endpoints of db",
+    );
+    const ep = await endpoints("db");
+    assert.equal(ep.metadata.labels?.["service.kubernetes.io/headless"], "");
+    const byPort = (ep.subsets ?? [])
+      .map((sub) => ({
+        port: sub.ports?.[0]?.port,
+        name: sub.ports?.[0]?.name,
+        pods: (sub.addresses ?? []).map((a) => [
+          a.targetRef?.name,
+          (a as { hostname?: string }).hostname,
+        ]),
+      }))
+      .sort((a, b) => (a.port ?? 0) - (b.port ?? 0));
+    assert.deepEqual(byPort, [
+      { port: 15432, name: "pg", pods: [["db-0", "db-0"]] },
+      { port: 25432, name: "pg", pods: [["db-1", undefined]] },
+    ]);
+
+    const list = (await slices("db")).sort(
+      (a, b) => (a.ports?.[0]?.port ?? 0) - (b.ports?.[0]?.port ?? 0),
+    );
+    assert.deepEqual(
+      list.map((sl) => [
+        sl.ports?.[0]?.port,
+        sl.metadata.labels?.["service.kubernetes.io/headless"],
+        sl.endpoints?.map((e) => [e.targetRef?.name, (e as { hostname?: string }).hostname]),
+      ]),
+      [
+        [15432, "", [["db-0", "db-0"]]],
+        [25432, "", [["db-1", undefined]]],
+      ],
+    );
+  });
+
   it("custom Endpoints of a service without a selector are mirrored into an EndpointSlice", async () => {
     const manifest = (ips: string[], labels: Record<string, string> = {}): string =>
       JSON.stringify({
