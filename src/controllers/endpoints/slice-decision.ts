@@ -211,7 +211,7 @@ export function ownedBy(slice: EndpointSlice, service: Service): boolean {
 }
 
 function newSlice(service: Service, addressType: string, ports: EndpointPort[]): EndpointSlice {
-  return {
+  const slice: EndpointSlice = {
     apiVersion: "discovery.k8s.io/v1",
     kind: "EndpointSlice",
     metadata: {
@@ -222,8 +222,10 @@ function newSlice(service: Service, addressType: string, ports: EndpointPort[]):
     },
     addressType,
     endpoints: [],
-    ports,
   };
+  // No ports (a placeholder, a headless service without ports) is no `ports` field, as upstream.
+  if (ports.length) slice.ports = ports;
+  return slice;
 }
 
 /** Whether two endpoints with the same key also agree on what is updated in place. */
