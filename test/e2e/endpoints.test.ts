@@ -200,6 +200,43 @@ describe("endpoints and endpointslices (kubectl)", () => {
     assert.equal(again.status?.conditions?.find((c) => c.type === "Ready")?.status, "False");
   });
 
+  it("past 100 endpoints a second slice is made, and scaling to zero leaves one empty slice", async () => {
+    await ok(["scale", "deployment", "web", "--replicas=150"]);
+    // As upstream, slices are not rebalanced: 100+50 and 99+51 are both right.
+    let seen = "";
+    await eventually(
+      async () => {
+        const list = await slices("web");
+        const sizes = list.map((sl) => (sl.endpoints ?? []).length).sort((a, b) => b - a);
+        seen = `slices ${JSON.stringify(sizes)}, pods ${(await runningPods()).length}`;
+        return sizes.length === 2 && sizes.every((n) => n <= 100) && sizes[0]! + sizes[1]! === 150;
+      },
+      TIMEOUT * 2,
+      "150 endpoints in two slices",
+    ).catch((err: Error) => {
+      throw new Error(`${err.message} (last seen: ${seen})`);
+    });
+    const all = sliceIPs(await slices("web"), true).concat(sliceIPs(await slices("web"), false));
+    assert.equal(new Set(all).size, 150, "no endpoint is listed twice");
+
+    await ok(["scale", "deployment", "web", "--replicas=0"]);
+    await eventually(
+      async () => {
+        const list = await slices("web");
+        const ep = await endpoints("web");
+        return (
+          list.length === 1 &&
+          (list[0]!.endpoints ?? []).length === 0 &&
+          (ep.subsets ?? []).length === 0
+        );
+      },
+      TIMEOUT * 2,
+      "one empty slice and empty Endpoints",
+    );
+    const table = await ok(["get", "endpoints", "web"]);
+    assert.match(table, /web\s+<none>/);
+  });
+
   it("deleting the service removes its Endpoints and EndpointSlices", async () => {
     await ok(["delete", "service", "web"]);
     await eventually(
