@@ -46,6 +46,8 @@ export class EndpointsController implements Controller {
   readonly #triggers = new TriggerTimeTracker();
   readonly #index: ServicePodIndex;
   readonly #recorder: EventRecorder;
+  /** By service key, the resourceVersion our last update of its Endpoints replaced. */
+  readonly #replaced = new Map<string, string>();
 
   constructor(ctx: ControllerContext) {
     this.#client = ctx.client;
@@ -88,11 +90,19 @@ export class EndpointsController implements Controller {
   async reconcile(key: string): Promise<void> {
     const { namespace, name } = splitKey(key);
     const service = this.#services.lister.get(namespace, name);
-    if (!service) this.#triggers.delete(key);
+    if (!service) {
+      this.#triggers.delete(key);
+      this.#replaced.delete(key);
+    }
+    const current = this.#endpoints.lister.get(namespace, name);
+    if (current && this.#replaced.get(key) === current.metadata.resourceVersion) {
+      // The cache still shows what our last update replaced: a write now would only conflict.
+      throw new RetryLater(`Endpoints informer cache of ${key} is out of date`);
+    }
     const pods = service ? this.#index.podsOf(service) : [];
     const action = planEndpoints({
       service,
-      current: this.#endpoints.lister.get(namespace, name),
+      current,
       pods,
       triggerTime: service ? this.#triggers.compute(key, service, pods) : undefined,
     });
@@ -107,9 +117,13 @@ export class EndpointsController implements Controller {
         case "create":
           await this.#client.create(resources.endpoints, action.endpoints, scope);
           return;
-        case "update":
-          await this.#client.update(resources.endpoints, action.endpoints, scope);
+        case "update": {
+          const written = await this.#client.update(resources.endpoints, action.endpoints, scope);
+          const before = current?.metadata.resourceVersion;
+          if (before && written.metadata.resourceVersion !== before)
+            this.#replaced.set(key, before);
           return;
+        }
       }
     } catch (err) {
       if (action.type === "delete") {
