@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { resolveAdvertiseAddress } from "../../src/apiserver/endpoint-reconciler.js";
+import { ControllerManager, controllerManagerClient } from "../../src/controllers/manager.js";
 import { eventually, startCluster, type TestCluster } from "../harness.js";
 
 interface PodView {
@@ -405,5 +406,45 @@ describe("endpoints and endpointslices (kubectl)", () => {
     );
     const describe = await ok(["describe", "service", "kubernetes"]);
     assert.match(describe, new RegExp(`Endpoints:\\s+${ip.replaceAll(".", "\\.")}:${port}`));
+  });
+
+  it("on start, the Endpoints controller deletes its own Endpoints whose service is gone", async () => {
+    await cluster.controllers?.stop();
+    const orphan = (name: string, labels: Record<string, string>) => ({
+      apiVersion: "v1",
+      kind: "Endpoints",
+      metadata: { name, labels },
+      subsets: [{ addresses: [{ ip: "192.0.2.20" }], ports: [{ port: 80 }] }],
+    });
+    await ok(
+      ["apply", "-f", "-"],
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "List",
+        items: [
+          orphan("stale", { "endpoints.kubernetes.io/managed-by": "endpoint-controller" }),
+          orphan("users-own", {}),
+        ],
+      }),
+    );
+
+    const client = controllerManagerClient(cluster.url);
+    const manager = new ControllerManager({
+      client,
+      controllers: ["endpoint"],
+      retryPeriodMs: 200,
+    });
+    manager.start();
+    try {
+      await eventually(
+        async () => (await cluster.kubectl(["get", "endpoints", "stale"])).code !== 0,
+        TIMEOUT,
+        "the leftover Endpoints to go",
+      );
+      assert.equal((await cluster.kubectl(["get", "endpoints", "users-own"])).code, 0);
+    } finally {
+      await manager.stop();
+      client.close();
+    }
   });
 });
