@@ -112,3 +112,41 @@ describe("KubernetesEndpointReconciler in the API server", () => {
     });
   });
 });
+
+describe("a server restarted on another port", () => {
+  it("points the kubernetes Service and its endpoints at the new port", async () => {
+    const backend = await openBackend({ type: "memory", dataDir: "" });
+    const start = () =>
+      ApiServer.start({
+        backend,
+        host: "127.0.0.1",
+        port: 0,
+        logger: silentLogger,
+        advertiseAddress: "192.0.2.7",
+      });
+    const first = await start();
+    const firstPort = Number(new URL(first.url).port);
+    await first.close();
+    const second = await start();
+    try {
+      const port = Number(new URL(second.url).port);
+      assert.notEqual(port, firstPort);
+      const svc = (await second.store("", "services").get("default", "kubernetes"))
+        .obj as unknown as {
+        spec: { ports: { port: number; targetPort: number }[] };
+      };
+      assert.deepEqual(
+        svc.spec.ports.map((p) => [p.port, p.targetPort]),
+        [[443, port]],
+      );
+      const ep = (await second.store("", "endpoints").get("default", "kubernetes"))
+        .obj as unknown as {
+        subsets: { ports: { port: number }[] }[];
+      };
+      assert.equal(ep.subsets[0]?.ports[0]?.port, port);
+    } finally {
+      await second.close();
+      await backend.close();
+    }
+  });
+});
