@@ -1,6 +1,6 @@
 /**
  * End-to-end scheduling throughput through the real API: an in-process API server (memory storage),
- * N hand-made Nodes and P pending pods created first, then a SchedulerLoop with its own informers;
+ * N Nodes as simulated nodes register them and P pending pods created first, then a SchedulerLoop with its own informers;
  * the clock starts once its informers have synced and stops when every pod is bound (each binding a
  * POST of pods/binding, plus its Scheduled event). Run: `npm run bench:scheduler-loop -- [pods] [nodes]`.
  */
@@ -9,11 +9,12 @@ import { KubeClient } from "../src/client/client.js";
 import { SharedInformerFactory } from "../src/client/informer-factory.js";
 import { resources } from "../src/client/resource.js";
 import { SchedulerLoop } from "../src/scheduler/loop.js";
+import { simulatedNode } from "../src/simulate/node-object.js";
 import { openBackend } from "../src/storage/open.js";
 import { silentLogger } from "../src/util/log.js";
 
-const podCount = Number(process.argv[2] ?? 1_000);
-const nodeCount = Number(process.argv[3] ?? 100);
+const podCount = Number(process.argv[2] ?? 10_000);
+const nodeCount = Number(process.argv[3] ?? 5_000);
 
 const backend = await openBackend({ type: "memory", dataDir: "" });
 const server = await ApiServer.start({ backend, host: "127.0.0.1", port: 0, logger: silentLogger });
@@ -25,16 +26,17 @@ async function inBatches(n: number, make: (i: number) => Promise<unknown>): Prom
   }
 }
 
-await inBatches(nodeCount, (i) =>
-  client.create(resources.nodes, {
-    metadata: { name: `node-${i}`, labels: { "topology.kubernetes.io/zone": `zone-${i % 3}` } },
-    status: {
-      capacity: { cpu: "32", memory: "64Gi", pods: "110" },
-      allocatable: { cpu: "32", memory: "64Gi", pods: "110" },
-      conditions: [{ type: "Ready", status: "True" }],
-    },
-  } as never),
-);
+// The Node objects `kates simulate` registers (4 CPU, 16Gi, 110 pods), without their agents: as in
+// upstream's scheduler_perf, nothing but the scheduler acts on the pods, so the figure is its own.
+const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+await inBatches(nodeCount, (i) => {
+  const node = simulatedNode(`sim-${i}`, i, { cpu: "4", memory: "16Gi", pods: "110" }, now);
+  node.metadata.labels = {
+    ...node.metadata.labels,
+    "topology.kubernetes.io/zone": `zone-${i % 3}`,
+  };
+  return client.create(resources.nodes, node);
+});
 await inBatches(podCount, (i) =>
   client.create(
     resources.pods,

@@ -31,12 +31,22 @@ const API_ONLY = process.env["BENCH_WITH_COMPONENTS"]
   ? []
   : ["--controllers", "none", "--scheduler=false"];
 
-/** Starts `kates server` (SQLite storage) on `port` with its data in `dir`, and waits until it is ready. */
-export async function startServer(dir: string, port: number): Promise<ChildProcess> {
+/**
+ * Starts `kates server` (SQLite storage) on `port` with its data in `dir`, and waits until it is ready.
+ * With `components`, its controllers and scheduler run too.
+ */
+export async function startServer(
+  dir: string,
+  port: number,
+  opts: { components?: boolean } = {},
+): Promise<ChildProcess> {
   const main = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+  // Node options for the server alone, such as `--cpu-prof --cpu-prof-dir=DIR` to profile it.
+  const nodeArgs = (process.env["BENCH_SERVER_NODE_ARGS"] ?? "").split(" ").filter(Boolean);
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       main,
       "server",
       "--data-dir",
@@ -45,7 +55,7 @@ export async function startServer(dir: string, port: number): Promise<ChildProce
       `127.0.0.1:${port}`,
       "--log-level",
       "warn",
-      ...API_ONLY,
+      ...(opts.components ? [] : API_ONLY),
     ],
     {
       stdio: ["ignore", "inherit", "inherit"],

@@ -35,6 +35,7 @@ import {
 } from "./handlers/write.js";
 import { writeError, writeJson } from "./http/respond.js";
 import { objectKey, resourcePrefix } from "./registry/keys.js";
+import { DEFAULT_EVENT_TTL_MS, EventExpiry } from "./registry/event-ttl.js";
 import { Store } from "./registry/store.js";
 import { WatchCache } from "./registry/watch-cache.js";
 import { createReview } from "./handlers/reviews.js";
@@ -63,6 +64,8 @@ export interface ApiServerOptions {
   advertiseAddress?: string;
   /** How often the `kubernetes` Service's endpoints are checked (ms); 10 s by default. */
   endpointReconcileIntervalMs?: number;
+  /** How long an Event lives after its last write (`--event-ttl`); 1 h by default, as upstream. */
+  eventTtlMs?: number;
 }
 
 /** A running API server. */
@@ -79,6 +82,7 @@ export class ApiServer {
   readonly #http: Server;
   #tokens: TokenRequestDeps | undefined;
   #endpointReconciler: KubernetesEndpointReconciler | undefined;
+  #eventExpiry: EventExpiry | undefined;
   #ready = false;
 
   private constructor(opts: ApiServerOptions, address: string) {
@@ -160,6 +164,16 @@ export class ApiServer {
         new Store(def, this.#opts.backend, this.#watchCache, admission),
       );
     }
+    const events = resources.find((d) => d.group === "" && d.plural === "events");
+    if (events) {
+      this.#eventExpiry = new EventExpiry({
+        store: this.store("", "events"),
+        cache: this.#watchCache.resource(resourcePrefix(events)),
+        ttlMs: this.#opts.eventTtlMs ?? DEFAULT_EVENT_TTL_MS,
+        logger: this.#log,
+      });
+      this.#eventExpiry.start();
+    }
     this.#tokens = {
       issuer: await issuer,
       get: async (plural, namespace, name) => {
@@ -217,6 +231,7 @@ export class ApiServer {
   async close(): Promise<void> {
     await this.#endpointReconciler?.stop();
     this.#ready = false;
+    this.#eventExpiry?.stop();
     const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));
     this.#http.closeAllConnections();
     await closed;

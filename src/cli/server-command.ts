@@ -2,6 +2,7 @@
 import { isIP } from "node:net";
 import { join } from "node:path";
 import { checkNonSpecialIP } from "../api/core/v1/net-checks.js";
+import { parseGoDuration } from "../api/batch/v1/cron.js";
 import { ApiServer } from "../apiserver/server.js";
 import { controllerFactories, parseControllers } from "../controllers/manager.js";
 import { openBackend } from "../storage/open.js";
@@ -40,6 +41,7 @@ export const serverFlags: Record<string, FlagSpec> = {
     default: "",
     env: "KATES_ADVERTISE_ADDRESS",
   },
+  "event-ttl": { description: "How long Events are kept after their last write", default: "1h" },
   controllers: {
     description: `Controllers to run: all, none, or a comma list (-name removes one) of ${Object.keys(controllerFactories).join(", ")}`,
     default: "all",
@@ -90,6 +92,11 @@ export async function runServer(args: string[]): Promise<void> {
       );
     }
   }
+  const eventTtlMs = parseGoDuration(flags["event-ttl"]!);
+  if (eventTtlMs === undefined || eventTtlMs <= 0)
+    throw new UsageError(
+      `Cannot use --event-ttl ${JSON.stringify(flags["event-ttl"])}: use 1h, 30m, ...`,
+    );
   const backend = await openBackend({ type: flags["storage"]!, dataDir, logger: log, sync });
   const server = await ApiServer.start({
     backend,
@@ -99,6 +106,7 @@ export async function runServer(args: string[]): Promise<void> {
     serviceCidr: flags["service-cidr"]!,
     serviceAccountKeyFile: join(dataDir, "sa.key"),
     ...(advertise ? { advertiseAddress: advertise } : {}),
+    eventTtlMs,
   });
   const kubeconfig = join(dataDir, "kubeconfig");
   writeKubeconfig(kubeconfig, kubeconfigFor("kates", server.url));

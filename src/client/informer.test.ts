@@ -7,10 +7,10 @@ import {
   type Socket,
 } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { startCluster, type TestCluster } from "../../test/harness.js";
+import { eventually, startCluster, type TestCluster } from "../../test/harness.js";
 import type { KubeObject } from "../api/meta/types.js";
 import { KubeClient } from "./client.js";
-import { Informer } from "./informer.js";
+import { Informer, stripManagedFields } from "./informer.js";
 import { SharedInformerFactory } from "./informer-factory.js";
 import { resources } from "./resource.js";
 
@@ -222,6 +222,50 @@ describe("Informer against an in-process API server", () => {
       const log: string[] = [];
       recordInto(informer, log);
       assert.deepEqual(log, ["add x initial"]);
+    } finally {
+      await informer.stop();
+      client.close();
+    }
+  });
+
+  it("a transform changes listed and watched objects before they are cached", async () => {
+    const ns = "inf-transform";
+    await writer.create(resources.namespaces, { metadata: { name: ns } });
+    await writer.create(resources.configMaps, {
+      metadata: { name: "listed", namespace: ns },
+      data: { k: "v" },
+    });
+    const client = new KubeClient(cluster.url);
+    const informer = new Informer(client, resources.configMaps, {
+      namespace: ns,
+      transform: stripManagedFields,
+    });
+    const seen: KubeObject[] = [];
+    informer.addEventHandler({ onAdd: (obj) => seen.push(obj) });
+    informer.start();
+    try {
+      await informer.waitForSync();
+      await writer.create(resources.configMaps, {
+        metadata: { name: "watched", namespace: ns },
+        data: { k: "v" },
+      });
+      await eventually(
+        async () => informer.lister.get(ns, "watched") !== undefined,
+        5000,
+        "watched",
+      );
+      const stored = await writer.get<KubeObject>(resources.configMaps, "watched", {
+        namespace: ns,
+      });
+      assert.ok(stored.metadata.managedFields?.length, "the server records managedFields");
+      assert.deepEqual(
+        seen.map((o) => [o.metadata.name, o.metadata.managedFields]),
+        [
+          ["listed", undefined],
+          ["watched", undefined],
+        ],
+      );
+      assert.equal(informer.lister.get(ns, "listed")?.metadata.managedFields, undefined);
     } finally {
       await informer.stop();
       client.close();

@@ -38,6 +38,15 @@ export interface InformerScope {
 }
 
 /** Options of an informer. */
+/**
+ * Drops `metadata.managedFields`, which components never read and which is often half of an object, as
+ * upstream's controller manager and scheduler do in their informers. Updates sent from such a copy
+ * leave the stored managedFields as they are.
+ */
+export function stripManagedFields(obj: KubeObject): void {
+  if (obj.metadata?.managedFields !== undefined) delete obj.metadata.managedFields;
+}
+
 export interface InformerOptions<T extends KubeObject = KubeObject> extends InformerScope {
   /** Objects per list page; 500 by default, as upstream's reflector. */
   pageSize?: number;
@@ -50,6 +59,11 @@ export interface InformerOptions<T extends KubeObject = KubeObject> extends Info
   clock?: Clock;
   /** Receives failed lists and watches (they are retried) and exceptions thrown by handlers. */
   onError?: (err: unknown) => void;
+  /**
+   * Changes each object before it is cached and handed to handlers (client-go's SetTransform), e.g.
+   * `stripManagedFields` to keep big caches small. It may change the object it is given.
+   */
+  transform?: (obj: KubeObject) => void;
 }
 
 /** The cache and change feed of one resource. */
@@ -272,12 +286,16 @@ export class Informer<T extends KubeObject = KubeObject> {
     return scope;
   }
 
-  /** List items may come without apiVersion and kind; handlers and event references need them. */
+  /**
+   * Every object enters the cache here. List items may come without apiVersion and kind; handlers and
+   * event references need them.
+   */
   #withTypeMeta(obj: T): T {
     if (this.#resource.kind) {
       obj.apiVersion ??= apiVersionFor(this.#resource);
       obj.kind ??= this.#resource.kind;
     }
+    this.#opts.transform?.(obj);
     return obj;
   }
 

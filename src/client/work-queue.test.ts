@@ -56,6 +56,19 @@ describe("WorkQueue", () => {
     assert.equal(q.len, 2);
   });
 
+  it("addAfter() waits longer than a Node timer can, in steps", () => {
+    const clock = new FakeClock();
+    const q = queue(clock);
+    const days30 = 30 * 86_400_000;
+    q.addAfter("yearly", days30);
+    clock.step(2_147_483_647);
+    assert.equal(q.len, 0);
+    clock.step(days30 - 2_147_483_647 - 1);
+    assert.equal(q.len, 0);
+    clock.step(1);
+    assert.equal(q.len, 1);
+  });
+
   it("addRateLimited() waits its limiter's delay; forget() resets it and numRequeues() counts", () => {
     const clock = new FakeClock();
     const q = queue(clock);

@@ -7,6 +7,8 @@
 import { realClock, type Clock, type TimerHandle } from "./clock.js";
 import { defaultControllerRateLimiter, type RateLimiter } from "./rate-limiter.js";
 
+/** The longest delay a Node timer takes. */
+const MAX_TIMER_MS = 2_147_483_647;
 /** Options of a work queue. */
 export interface WorkQueueOptions<K> {
   /** Upstream's default controller rate limiter unless given. */
@@ -56,10 +58,14 @@ export class WorkQueue<K = string> {
       if (existing.at <= at) return;
       this.#clock.clearTimeout(existing.timer);
     }
+    // Node's timers hold at most 2^31-1 ms (about 24.8 days; a yearly CronJob waits longer): a
+    // longer wait is armed in steps.
+    const step = Math.min(ms, MAX_TIMER_MS);
     const timer = this.#clock.setTimeout(() => {
       this.#delayed.delete(key);
-      this.add(key);
-    }, ms);
+      if (step < ms) this.addAfter(key, at - this.#clock.now());
+      else this.add(key);
+    }, step);
     this.#delayed.set(key, { at, timer });
   }
 

@@ -8,19 +8,25 @@ import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { KubeClient } from "../client/client.js";
 import { SharedInformerFactory } from "../client/informer-factory.js";
+import { stripManagedFields } from "../client/informer.js";
 import { LeaderElector } from "../client/leader-elector.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { newGarbageCollector } from "./garbagecollector/controller.js";
+import { newDaemonSetController } from "./daemonset/controller.js";
+import { newCronJobController } from "./cronjob/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
 import { newEndpointsController } from "./endpoints/endpoints-controller.js";
 import { newEndpointSliceController } from "./endpoints/endpointslice-controller.js";
 import { newEndpointSliceMirroringController } from "./endpoints/endpointslicemirroring-controller.js";
+import { newJobController } from "./job/controller.js";
+import { newTtlAfterFinishedController } from "./job/ttl-after-finished.js";
 import { newNamespaceController } from "./namespace/controller.js";
 import {
   newReplicaSetController,
   newReplicationControllerController,
 } from "./replicaset/controller.js";
 import { newServiceAccountController } from "./serviceaccount/controller.js";
+import { newStatefulSetController } from "./statefulset/controller.js";
 
 /** A controller: named, and running until `signal` aborts (its informers are started by the manager). */
 export interface Controller {
@@ -49,6 +55,11 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   endpoint: newEndpointsController,
   endpointslice: newEndpointSliceController,
   endpointslicemirroring: newEndpointSliceMirroringController,
+  daemonset: newDaemonSetController,
+  statefulset: newStatefulSetController,
+  job: newJobController,
+  "ttl-after-finished": newTtlAfterFinishedController,
+  cronjob: newCronJobController,
 };
 
 /** The lease the controller manager elects its leader on. */
@@ -155,6 +166,7 @@ export class ControllerManager {
     const run = async (): Promise<void> => {
       const informers = new SharedInformerFactory(this.#opts.client, {
         onError: (err) => this.#log.debug("Informer error", { err }),
+        transform: stripManagedFields,
       });
       const ctx: ControllerContext = { client: this.#opts.client, informers, logger: this.#log };
       const controllers = this.#opts.controllers.map((c) => {

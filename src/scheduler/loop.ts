@@ -16,6 +16,7 @@ import { KubeClient } from "../client/client.js";
 import { realClock, type Clock } from "../client/clock.js";
 import { EventRecorder } from "../client/event-recorder.js";
 import { SharedInformerFactory } from "../client/informer-factory.js";
+import { stripManagedFields } from "../client/informer.js";
 import type { Informer } from "../client/informer.js";
 import { LeaderElector } from "../client/leader-elector.js";
 import { resources } from "../client/resource.js";
@@ -378,6 +379,7 @@ export class KubeScheduler {
   async #lead(signal: AbortSignal): Promise<void> {
     const informers = new SharedInformerFactory(this.#opts.client, {
       onError: (err) => this.#log.debug("Informer error", { err }),
+      transform: stripManagedFields,
     });
     const loop = new SchedulerLoop({ client: this.#opts.client, informers, logger: this.#log });
     this.loop = loop;

@@ -9,7 +9,7 @@ import type { Pod } from "../api/core/v1/pod.js";
 import type { KubeObject } from "../api/meta/types.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../client/api-error.js";
 import type { KubeClient } from "../client/client.js";
-import { Informer } from "../client/informer.js";
+import { Informer, stripManagedFields } from "../client/informer.js";
 import { ItemExponentialFailureRateLimiter } from "../client/rate-limiter.js";
 import { objectKey, resources } from "../client/resource.js";
 import { runWorkers, WorkQueue } from "../client/work-queue.js";
@@ -48,6 +48,8 @@ interface SimNode {
   ips: PodIPAllocator;
   node?: Node;
   lease?: KubeObject;
+  /** A renewal in flight; a timer that fires meanwhile waits for it instead of racing it. */
+  renewing?: Promise<void> | undefined;
   readySince: string;
 }
 
@@ -85,6 +87,7 @@ export class NodeSimulator {
       });
     }
     this.#informer = new Informer<Pod>(this.#client, resources.pods, {
+      transform: stripManagedFields,
       fieldSelector: "spec.nodeName!=",
       onError: (err) => this.#log.warn("pod informer failed", { err: String(err) }),
     });
@@ -223,7 +226,14 @@ export class NodeSimulator {
     await this.#renewLease(n);
   }
 
-  async #renewLease(n: SimNode): Promise<void> {
+  /** Renews `n`'s lease, one renewal at a time: two in flight from one copy would conflict. */
+  #renewLease(n: SimNode): Promise<void> {
+    if (n.renewing) return n.renewing;
+    n.renewing = this.#renewLeaseOnce(n).finally(() => (n.renewing = undefined));
+    return n.renewing;
+  }
+
+  async #renewLeaseOnce(n: SimNode): Promise<void> {
     if (this.#stopped || !n.node) return;
     const now = new Date().toISOString();
     try {
@@ -247,7 +257,7 @@ export class NodeSimulator {
         n.lease = await this.#client.get(resources.leases, n.name, {
           namespace: "kube-node-lease",
         });
-        await this.#renewLease(n);
+        await this.#renewLeaseOnce(n);
       }
     } catch (err) {
       // Someone else changed it (or removed it): start again from the server's copy next time.

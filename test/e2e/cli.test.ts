@@ -96,6 +96,35 @@ describe("kates up, down and version", () => {
     assert.equal(read.body.data.k, "v");
     assert.equal(read.body.metadata.resourceVersion, created.body.metadata.resourceVersion);
   });
+
+  it("up --simulated-nodes adds Ready nodes that run a Deployment's pods; down stops them", async () => {
+    const r = await kates(["up", "--simulated-nodes", "2"], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /running with 2 simulated nodes/);
+    const kubectl = (args: string[]) =>
+      runKubectl("kubectl", args, { env: { KUBECONFIG: env["KUBECONFIG"]! } });
+    const nodes = await kubectl(["get", "nodes", "--no-headers"]);
+    assert.equal(nodes.code, 0, nodes.stderr);
+    assert.match(nodes.stdout, /^sim-0\s+Ready\s/m);
+    assert.match(nodes.stdout, /^sim-1\s+Ready\s/m);
+    const created = await kubectl(["create", "deployment", "sim", "--image=nginx", "--replicas=3"]);
+    assert.equal(created.code, 0, created.stderr);
+    const available = await kubectl([
+      "wait",
+      "--for=condition=Available",
+      "deployment/sim",
+      "--timeout=60s",
+    ]);
+    assert.equal(available.code, 0, available.stderr);
+    const pods = await kubectl(["get", "pods", "-l", "app=sim", "--no-headers", "-o", "wide"]);
+    assert.equal(pods.stdout.match(/\sRunning\s.*\ssim-[01]\s/g)?.length, 3, pods.stdout);
+
+    assert.equal((await kates(["down"], env)).code, 0);
+    assert.throws(() => readFileSync(join(env["KATES_DATA_DIR"]!, "simulate.pid")));
+    const usage = await kates(["up", "--simulated-nodes", "-1"], env);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /Cannot use --simulated-nodes "-1"/);
+  });
 });
 
 describe("kates server after kill -9", () => {

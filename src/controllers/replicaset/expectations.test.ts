@@ -28,6 +28,15 @@ describe("ControllerExpectations", () => {
     assert.equal(e.satisfied("ns/a"), true);
   });
 
+  it("waits for creations and deletions expected together", () => {
+    const e = new ControllerExpectations(() => 0);
+    e.expectChanges("ns/a", 1, ["ns/p1"]);
+    e.creationObserved("ns/a");
+    assert.equal(e.satisfied("ns/a"), false);
+    e.deletionObserved("ns/a", "ns/p1");
+    assert.equal(e.satisfied("ns/a"), true);
+  });
+
   it("lowers creations skipped after a failed batch", () => {
     const e = new ControllerExpectations(() => 0);
     e.expectCreations("ns/a", 7);

@@ -55,6 +55,19 @@ export class ControllerExpectations {
     });
   }
 
+  /**
+   * Records that a sync is about to create `count` pods and delete the pods with these keys in one
+   * go (replacing older expectations), as a DaemonSet sync may do both.
+   */
+  expectChanges(key: string, count: number, podKeys: readonly string[]): void {
+    this.#byKey.set(key, {
+      adds: count,
+      dels: podKeys.length,
+      deleting: new Set(podKeys),
+      setAt: this.#now(),
+    });
+  }
+
   /** The informer saw one of the controller's new pods (or a create failed and will not be seen). */
   creationObserved(key: string): void {
     const e = this.#byKey.get(key);
