@@ -381,4 +381,49 @@ describe("planSlices()", () => {
     assert.equal(plan.skipped.length, 1);
     assert.deepEqual(plan.create[0]?.endpoints, []);
   });
+
+  it("hints ready endpoints for their zone with PreferClose, and for their node with PreferSameNode", () => {
+    const pods = [pod("a", 1), pod("b", 2, { ready: false }), pod("c", 3, { node: "n2" })];
+    const hintsOf = (distribution: string): unknown[] => {
+      const svc = service();
+      svc.spec!.trafficDistribution = distribution;
+      const plan = planSlices(input(pods, [], { service: svc }));
+      return (plan.create[0]?.endpoints ?? []).map((e) => e.hints);
+    };
+    assert.deepEqual(hintsOf("PreferClose"), [
+      { forZones: [{ name: "zone-a" }] },
+      undefined,
+      undefined,
+    ]);
+    assert.deepEqual(hintsOf("PreferSameNode"), [
+      { forZones: [{ name: "zone-a" }], forNodes: [{ name: "n1" }] },
+      undefined,
+      { forNodes: [{ name: "n2" }] },
+    ]);
+  });
+
+  it("rewrites unchanged slices whose hints are missing or stale, and only those", () => {
+    const stored = store(planSlices(input([pod("a", 1)])));
+    const close = service();
+    close.spec!.trafficDistribution = "PreferClose";
+    const plan = planSlices(input([pod("a", 1)], stored, { service: close }));
+    assert.deepEqual(writes(plan), [0, 1, 0]);
+    assert.deepEqual(plan.update[0]?.endpoints?.[0]?.hints, { forZones: [{ name: "zone-a" }] });
+    const hinted = store(plan, stored);
+    assert.deepEqual(
+      writes(planSlices(input([pod("a", 1)], hinted, { service: close }))),
+      [0, 0, 0],
+    );
+    // Without trafficDistribution (or with the older topology annotation) hints are removed.
+    const removed = planSlices(input([pod("a", 1)], hinted));
+    assert.deepEqual(writes(removed), [0, 1, 0]);
+    assert.equal(removed.update[0]?.endpoints?.[0]?.hints, undefined);
+    const auto = service();
+    auto.spec!.trafficDistribution = "PreferClose";
+    auto.metadata.annotations = { "service.kubernetes.io/topology-mode": "Auto" };
+    assert.deepEqual(
+      writes(planSlices(input([pod("a", 1)], hinted, { service: auto }))),
+      [0, 1, 0],
+    );
+  });
 });

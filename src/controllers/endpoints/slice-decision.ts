@@ -31,6 +31,7 @@ import {
   shouldPodBeInEndpoints,
   sliceAddressTypes,
 } from "./pod-endpoint.js";
+import { hintPolicy, needsHints, withHints } from "./traffic-hints.js";
 import { formatTriggerTime } from "./trigger-time.js";
 
 /** The label naming the controller that manages a slice. */
@@ -304,6 +305,16 @@ function planAddressType(
   for (const [key, slices] of existingByPorts) {
     if (!desired.groups.has(key)) toDelete.push(...slices);
   }
+
+  // Hints: written slices get the service's hints; unchanged ones are rewritten only if stale.
+  const policy = hintPolicy(service);
+  const touched = new Set([...toUpdate, ...toDelete].map((sl) => sl.metadata.name));
+  for (const slice of existing) {
+    if (touched.has(slice.metadata.name) || !ownedBy(slice, service)) continue;
+    if (needsHints(slice, policy)) toUpdate.push(slice);
+  }
+  toCreate = toCreate.map((sl) => withHints(sl, policy));
+  toUpdate.splice(0, toUpdate.length, ...toUpdate.map((sl) => withHints(sl, policy)));
 
   if (existing.length === toDelete.length && toCreate.length === 0) {
     const placeholder = newSlice(service, addressType, []);
