@@ -35,6 +35,24 @@ export async function bootstrap(
     },
   };
   await ensure(stores.services, "default", kubernetes);
+  await reconcileKubernetesPorts(stores.services, kubernetes);
+}
+
+/**
+ * Puts the `kubernetes` Service's ports back to what this server serves, as upstream's bootstrap
+ * controller does: after a restart on another port, the Service still names the old one.
+ */
+async function reconcileKubernetesPorts(store: Store, want: KubeObject): Promise<void> {
+  const ports = (want["spec"] as { ports: unknown[] }).ports;
+  const current = (await store.get("default", "kubernetes")).obj;
+  const spec = current["spec"] as { ports?: unknown[] } | undefined;
+  if (JSON.stringify(spec?.ports) === JSON.stringify(ports)) return;
+  await store.update(
+    "default",
+    "kubernetes",
+    (cur) => ({ ...cur, spec: { ...(cur["spec"] as object), ports } }),
+    { dryRun: false, user: ADMIN },
+  );
 }
 
 /**

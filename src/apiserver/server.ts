@@ -17,6 +17,7 @@ import { AllowAllAuthenticator, type Authenticator } from "./auth/authenticator.
 import { AlwaysAllowAuthorizer, type Authorizer } from "./auth/authorizer.js";
 import { TokenIssuer } from "./auth/service-account-tokens.js";
 import { bootstrap } from "./bootstrap.js";
+import { KubernetesEndpointReconciler, resolveAdvertiseAddress } from "./endpoint-reconciler.js";
 import { bindPod } from "./handlers/binding.js";
 import type { RequestContext, ResourceContext } from "./handlers/context.js";
 import { DiscoveryDocuments } from "./handlers/discovery.js";
@@ -58,6 +59,13 @@ export interface ApiServerOptions {
   watchCacheWindow?: number;
   /** PEM key file that signs service account tokens, made when missing; none: a key in memory. */
   serviceAccountKeyFile?: string;
+  /**
+   * The address the `kubernetes` Service's endpoints name; by default `host`, or for a wildcard or
+   * loopback `host` the machine's address on its default route.
+   */
+  advertiseAddress?: string;
+  /** How often the `kubernetes` Service's endpoints are checked (ms); 10 s by default. */
+  endpointReconcileIntervalMs?: number;
   /** How long an Event lives after its last write (`--event-ttl`); 1 h by default, as upstream. */
   eventTtlMs?: number;
 }
@@ -75,6 +83,7 @@ export class ApiServer {
   readonly #authz: Authorizer;
   readonly #http: Server;
   #tokens: TokenRequestDeps | undefined;
+  #endpointReconciler: KubernetesEndpointReconciler | undefined;
   #eventExpiry: EventExpiry | undefined;
   #ready = false;
 
@@ -188,12 +197,41 @@ export class ApiServer {
         port,
       );
     }
+    await this.#startEndpointReconciler(resources, port);
     this.#ready = true;
     this.#log.info("Serving the API", { url: this.url, resources: resources.length });
   }
 
+  async #startEndpointReconciler(
+    resources: readonly ResourceDefinition[],
+    port: number,
+  ): Promise<void> {
+    const has = (group: string, plural: string): boolean =>
+      resources.some((d) => d.group === group && d.plural === plural);
+    if (!has("", "endpoints") || !has("discovery.k8s.io", "endpointslices")) return;
+    const ip = this.#opts.advertiseAddress ?? resolveAdvertiseAddress(this.#opts.host);
+    if (!ip) {
+      this.#log.warn("No address to advertise: the kubernetes service gets no endpoints", {
+        host: this.#opts.host,
+      });
+      return;
+    }
+    this.#endpointReconciler = new KubernetesEndpointReconciler({
+      endpoints: this.store("", "endpoints"),
+      endpointSlices: this.store("discovery.k8s.io", "endpointslices"),
+      ip,
+      port,
+      logger: this.#log,
+      ...(this.#opts.endpointReconcileIntervalMs
+        ? { intervalMs: this.#opts.endpointReconcileIntervalMs }
+        : {}),
+    });
+    await this.#endpointReconciler.start();
+  }
+
   /** Stops accepting requests, ends open watches, and stops following storage. The backend stays open. */
   async close(): Promise<void> {
+    await this.#endpointReconciler?.stop();
     this.#ready = false;
     this.#eventExpiry?.stop();
     const closed = new Promise<void>((resolve) => this.#http.close(() => resolve()));

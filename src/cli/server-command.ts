@@ -1,5 +1,7 @@
 /** `kates server`: the API server in the foreground, until SIGTERM or SIGINT. */
+import { isIP } from "node:net";
 import { join } from "node:path";
+import { checkNonSpecialIP } from "../api/core/v1/net-checks.js";
 import { parseGoDuration } from "../api/batch/v1/cron.js";
 import { ApiServer } from "../apiserver/server.js";
 import { controllerFactories, parseControllers } from "../controllers/manager.js";
@@ -34,6 +36,12 @@ export const serverFlags: Record<string, FlagSpec> = {
     env: "KATES_SQLITE_SYNC",
   },
   "service-cidr": { description: "Range of Service cluster IPs", default: "10.96.0.0/12" },
+  "advertise-address": {
+    description:
+      "IP the kubernetes Service's endpoints name; by default the listen address, or for a wildcard or loopback one the address of the default route's interface",
+    default: "",
+    env: "KATES_ADVERTISE_ADDRESS",
+  },
   "event-ttl": { description: "How long Events are kept after their last write", default: "1h" },
   controllers: {
     description: `Controllers to run: all, none, or a comma list (-name removes one) of ${Object.keys(controllerFactories).join(", ")}`,
@@ -86,6 +94,15 @@ export async function runServer(args: string[]): Promise<void> {
   const sync = flags["sqlite-sync"];
   if (sync !== "full" && sync !== "normal")
     throw new UsageError(`Unknown --sqlite-sync ${JSON.stringify(sync)}: use full or normal`);
+  const advertise = flags["advertise-address"] ?? "";
+  if (advertise !== "") {
+    const problems = isIP(advertise) ? checkNonSpecialIP(advertise) : ["must be an IP address"];
+    if (problems.length) {
+      throw new UsageError(
+        `Invalid --advertise-address ${JSON.stringify(advertise)}: ${problems[0]}`,
+      );
+    }
+  }
   const eventTtlMs = parseGoDuration(flags["event-ttl"]!);
   if (eventTtlMs === undefined || eventTtlMs <= 0)
     throw new UsageError(
@@ -99,6 +116,7 @@ export async function runServer(args: string[]): Promise<void> {
     logger: log,
     serviceCidr: flags["service-cidr"]!,
     serviceAccountKeyFile: join(dataDir, "sa.key"),
+    ...(advertise ? { advertiseAddress: advertise } : {}),
     eventTtlMs,
   });
   const kubeconfig = join(dataDir, "kubeconfig");

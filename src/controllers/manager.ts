@@ -15,6 +15,9 @@ import { newGarbageCollector } from "./garbagecollector/controller.js";
 import { newDaemonSetController } from "./daemonset/controller.js";
 import { newCronJobController } from "./cronjob/controller.js";
 import { newDeploymentController } from "./deployment/controller.js";
+import { newEndpointsController } from "./endpoints/endpoints-controller.js";
+import { newEndpointSliceController } from "./endpoints/endpointslice-controller.js";
+import { newEndpointSliceMirroringController } from "./endpoints/endpointslicemirroring-controller.js";
 import { newJobController } from "./job/controller.js";
 import { newTtlAfterFinishedController } from "./job/ttl-after-finished.js";
 import { newDisruptionController } from "./disruption/controller.js";
@@ -53,6 +56,9 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerController,
   deployment: newDeploymentController,
+  endpoint: newEndpointsController,
+  endpointslice: newEndpointSliceController,
+  endpointslicemirroring: newEndpointSliceMirroringController,
   daemonset: newDaemonSetController,
   statefulset: newStatefulSetController,
   job: newJobController,
