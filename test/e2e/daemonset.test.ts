@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DaemonSet } from "../../src/api/apps/v1/daemon-set.js";
-import { daemonSetTemplateHash } from "../../src/controllers/daemonset/revision-data.js";
+import { daemonSetTemplateHash } from "../../src/controllers/daemonset/revision.js";
 import { api, eventually, startCluster, type TestCluster } from "../harness.js";
 
 interface PodView {

@@ -4,6 +4,7 @@ import type { ControllerRevision } from "../../api/apps/v1/controller-revision.j
 import { labelSelectorFromSet } from "../../api/selectors/label-selector.js";
 import {
   canonicalRevisionData,
+  computeHash,
   controllerRevisionName,
   fnv32,
   hashControllerRevision,
@@ -14,6 +15,7 @@ import {
   chooseUpdateRevision,
   claimRevisions,
   equalRevision,
+  keepOfDuplicates,
   newControllerRevision,
   nextRevisionNumber,
   ownedOrOrphanRevisions,
@@ -89,6 +91,27 @@ describe("revision hashing", () => {
     assert.notEqual(hashControllerRevision(a), hashControllerRevision({ other: true }));
   });
 
+  it("computeHash() is stable, ignores key order, and uses the safe alphabet", () => {
+    const a = computeHash({ spec: { x: 1, y: [1, 2] }, metadata: { labels: { app: "a" } } });
+    const b = computeHash({ metadata: { labels: { app: "a" } }, spec: { y: [1, 2], x: 1 } });
+    assert.equal(a, b);
+    assert.match(a, /^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
+    assert.notEqual(
+      a,
+      computeHash({ spec: { x: 2, y: [1, 2] }, metadata: { labels: { app: "a" } } }),
+    );
+  });
+
+  it("computeHash() changes with the collision count, and count 0 differs from none", () => {
+    const v = { image: "nginx" };
+    const none = computeHash(v);
+    const zero = computeHash(v, 0);
+    const one = computeHash(v, 1);
+    assert.notEqual(none, zero);
+    assert.notEqual(zero, one);
+    assert.equal(one, computeHash(v, 1));
+  });
+
   it("controllerRevisionName() cuts long owner names to fit 253 characters", () => {
     assert.equal(controllerRevisionName("web", "abc"), "web-abc");
     const name = controllerRevisionName("x".repeat(300), "h".repeat(10));
@@ -123,12 +146,34 @@ describe("newControllerRevision()", () => {
       },
     ]);
     assert.equal(r.revision, 4);
+    const named = newControllerRevision({
+      owner,
+      data,
+      revision: 1,
+      hash: "h1",
+      hashLabel: "controller-revision-hash",
+    });
+    assert.equal(named.metadata.name, "web-h1");
+    assert.deepEqual(named.metadata.labels, { "controller-revision-hash": "h1" });
     const renamed = renameForCollision(r, "web", 1);
     assert.equal(renamed.metadata.name, `web-${hashControllerRevision(data, 1)}`);
     assert.equal(
       renamed.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL],
       hashControllerRevision(data, 1),
     );
+  });
+});
+
+describe("keepOfDuplicates()", () => {
+  it("keeps the highest-numbered revision, the later one among equal numbers", () => {
+    const { keep, duplicates } = keepOfDuplicates([rev("a", 3, 1), rev("b", 5, 1), rev("c", 1, 1)]);
+    assert.equal(keep?.metadata.name, "b");
+    assert.deepEqual(
+      duplicates.map((r) => r.metadata.name),
+      ["a", "c"],
+    );
+    assert.equal(keepOfDuplicates([rev("x", 2, 1), rev("y", 2, 1)]).keep?.metadata.name, "y");
+    assert.deepEqual(keepOfDuplicates([]), { keep: undefined, duplicates: [] });
   });
 });
 

@@ -19,6 +19,12 @@ import {
 /** The label that carries the hash of a revision's data (upstream's ControllerRevisionHashLabel). */
 export const CONTROLLER_REVISION_HASH_LABEL = "controller.kubernetes.io/hash";
 
+/**
+ * The label on the pods of StatefulSets and DaemonSets naming the revision they were made from
+ * (upstream's ControllerRevisionHashLabelKey); a DaemonSet's revisions carry it too.
+ */
+export const POD_REVISION_HASH_LABEL = "controller-revision-hash";
+
 /** What a new revision is made of. */
 export interface NewRevisionOptions {
   /** Its owner, which becomes its controller. */
@@ -32,6 +38,13 @@ export interface NewRevisionOptions {
   revision: number;
   /** The owner's collision count, hashed into the name when set. */
   collisionCount?: number | undefined;
+  /**
+   * The hash that names the revision, for an owner that hashes something else than the data (a
+   * DaemonSet hashes its template); by default `hashControllerRevision(data, collisionCount)`.
+   */
+  hash?: string | undefined;
+  /** The label that carries the hash; `CONTROLLER_REVISION_HASH_LABEL` by default. */
+  hashLabel?: string | undefined;
 }
 
 /**
@@ -39,13 +52,13 @@ export interface NewRevisionOptions {
  * labelled with the template's labels and the hash (upstream's NewControllerRevision).
  */
 export function newControllerRevision(opts: NewRevisionOptions): ControllerRevision {
-  const hash = hashControllerRevision(opts.data, opts.collisionCount);
+  const hash = opts.hash ?? hashControllerRevision(opts.data, opts.collisionCount);
   const revision: ControllerRevision = {
     apiVersion: "apps/v1",
     kind: "ControllerRevision",
     metadata: {
       name: controllerRevisionName(opts.owner.name, hash),
-      labels: { ...opts.templateLabels, [CONTROLLER_REVISION_HASH_LABEL]: hash },
+      labels: { ...opts.templateLabels, [opts.hashLabel ?? CONTROLLER_REVISION_HASH_LABEL]: hash },
       ownerReferences: [newControllerRef(opts.owner)],
     },
     data: opts.data,
@@ -108,6 +121,20 @@ export function findEqualRevisions(
   needle: ControllerRevision,
 ): ControllerRevision[] {
   return revisions.filter((r) => equalRevision(r, needle));
+}
+
+/**
+ * Of several revisions holding the same data, the one to keep: the highest number, the later in
+ * input order among equals. The others are duplicates to delete (upstream's DaemonSet controller
+ * dedups its current revisions so).
+ */
+export function keepOfDuplicates(equal: readonly ControllerRevision[]): {
+  keep: ControllerRevision | undefined;
+  duplicates: ControllerRevision[];
+} {
+  let keep: ControllerRevision | undefined;
+  for (const r of equal) if (!keep || (r.revision ?? 0) >= (keep.revision ?? 0)) keep = r;
+  return { keep, duplicates: equal.filter((r) => r !== keep) };
 }
 
 /** The number the next revision gets: one past the highest, or 1 for an empty history. */
