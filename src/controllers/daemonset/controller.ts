@@ -21,6 +21,7 @@ import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import { deepEqual } from "../../util/deep-equal.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
+import { claimThroughApi } from "../replicaset/adoption.js";
 import {
   ensureControllerUidIndex,
   isNamespaceTerminating,
@@ -32,7 +33,7 @@ import { isPodReady } from "../replicaset/pod-state.js";
 import { slowStartBatches } from "../replicaset/replica-set-logic.js";
 import { runQueue } from "../run-queue.js";
 import { Backoff } from "./backoff.js";
-import { claimFor, identityOf } from "./claims.js";
+import { identityOf } from "./claims.js";
 import { daemonPodFor, daemonPodTemplate } from "./daemon-pod.js";
 import {
   BURST_REPLICAS,
@@ -340,7 +341,14 @@ export class DaemonSetController implements Controller {
       ds.metadata.namespace ?? "",
       ds.metadata.uid ?? "",
     );
-    return claimFor(this.#client, resources.pods, ds, selector, candidates);
+    return claimThroughApi({
+      client: this.#client,
+      resource: resources.pods,
+      ownerResource: resources.daemonSets,
+      owner: identityOf(ds),
+      candidates,
+      matches: (pod) => selector.matches(pod.metadata.labels),
+    });
   }
 
   /**

@@ -18,9 +18,10 @@ import {
   keepOfDuplicates,
   nextRevisionNumber,
 } from "../history/revisions.js";
+import { claimThroughApi } from "../replicaset/adoption.js";
 import { CONTROLLER_UID_INDEX, ownedAndOrphans } from "../replicaset/controller-index.js";
 import { RetryLater } from "../run-queue.js";
-import { claimFor, identityOf, patchClaimed } from "./claims.js";
+import { identityOf, patchClaimed } from "./claims.js";
 import { daemonSetRevisionsToTruncate, newDaemonSetRevision } from "./revision.js";
 
 /** The current revision's hash and the DaemonSet's old revisions. */
@@ -50,13 +51,14 @@ export class RevisionSync {
   async construct(ds: DaemonSet, selector: LabelSelector): Promise<DaemonSetHistory> {
     const namespace = ds.metadata.namespace ?? "";
     const candidates = ownedAndOrphans(this.#revisions, namespace, ds.metadata.uid ?? "");
-    const claimed = await claimFor(
-      this.#client,
-      resources.controllerRevisions,
-      ds,
-      selector,
+    const claimed = await claimThroughApi({
+      client: this.#client,
+      resource: resources.controllerRevisions,
+      ownerResource: resources.daemonSets,
+      owner: identityOf(ds),
       candidates,
-    );
+      matches: (r) => selector.matches(r.metadata.labels),
+    });
 
     const revisions: ControllerRevision[] = [];
     for (const cr of claimed) {

@@ -24,7 +24,8 @@ import {
   isNamespaceTerminating,
   ownedAndOrphans,
 } from "../replicaset/controller-index.js";
-import { controllerRefOf } from "../replicaset/controller-ref.js";
+import { checkCanAdopt } from "../replicaset/adoption.js";
+import { controllerIdentity, controllerRefOf } from "../replicaset/controller-ref.js";
 import { RetryLater, runQueue } from "../run-queue.js";
 import { planDeploymentSync } from "./deployment-logic.js";
 import { replicaSetAlreadyExists, replicaSetCreateFailed } from "./replica-set-create.js";
@@ -355,26 +356,12 @@ class PlanRun {
     this.deploymentVersions.push(this.#deployment.metadata.resourceVersion ?? "");
   }
 
-  /**
-   * A live read before the first adoption: the cache may lag behind the Deployment's deletion, and
-   * adopting then would keep ReplicaSets the garbage collector is about to delete or orphan.
-   */
+  /** The live check of `checkCanAdopt`, once per run, before the first adoption. */
   async #checkCanAdopt(): Promise<void> {
     if (this.#adoptionChecked) return;
     const d = this.#deployment;
-    const fresh = await this.#client.get<Deployment>(resources.deployments, d.metadata.name ?? "", {
-      namespace: d.metadata.namespace ?? "",
-    });
-    if (fresh.metadata.uid !== d.metadata.uid) {
-      throw new Error(
-        `original Deployment ${objectKey(d.metadata)} is gone: got uid ${fresh.metadata.uid}, wanted ${d.metadata.uid}`,
-      );
-    }
-    if (fresh.metadata.deletionTimestamp) {
-      throw new Error(
-        `Deployment ${objectKey(d.metadata)} has just been deleted at ${fresh.metadata.deletionTimestamp}`,
-      );
-    }
+    const owner = controllerIdentity(d.metadata, "apps/v1", "Deployment");
+    await checkCanAdopt(this.#client, resources.deployments, owner);
     this.#adoptionChecked = true;
   }
 

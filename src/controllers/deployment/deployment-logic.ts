@@ -18,6 +18,7 @@ import { copyJson } from "../../util/json-copy.js";
 import {
   adoptionPatch,
   claimObjects,
+  controllerIdentity,
   newControllerRef,
   releasePatch,
   type ControllerIdentity,
@@ -161,15 +162,7 @@ class DeploymentSync {
   }
 
   #identity(): ControllerIdentity {
-    const m = this.#d.metadata;
-    return {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      name: m.name ?? "",
-      uid: m.uid ?? "",
-      namespace: m.namespace,
-      deletionTimestamp: m.deletionTimestamp,
-    };
+    return controllerIdentity(this.#d.metadata, "apps/v1", "Deployment");
   }
 
   /** Adopts matching orphans and releases what stopped matching (getReplicaSetsForDeployment). */

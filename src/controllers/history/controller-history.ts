@@ -4,11 +4,12 @@
  * controller's informer; every write goes through the client.
  */
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
-import { isAlreadyExists, isConflict, isInvalid, isNotFound } from "../../client/api-error.js";
+import { isAlreadyExists, isConflict, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import type { Lister } from "../../client/lister.js";
 import { resources } from "../../client/resource.js";
-import { adoptionPatch, controllerRefOf, releasePatch } from "../replicaset/controller-ref.js";
+import { adoptObject, releaseObject } from "../replicaset/adoption.js";
+import { controllerRefOf } from "../replicaset/controller-ref.js";
 import type { ControllerIdentity } from "../replicaset/controller-ref.js";
 import { equalRevision, renameForCollision } from "./revisions.js";
 
@@ -117,23 +118,21 @@ export class ControllerHistory {
     }
   }
 
-  /** Makes `owner` the controller of an orphan revision; throws if someone controls it already. */
+  /**
+   * Makes `owner` the controller of an orphan revision; resolves undefined when the revision is
+   * gone, throws if someone controls it already.
+   */
   async adopt(
     owner: ControllerIdentity,
     revision: ControllerRevision,
-  ): Promise<ControllerRevision> {
+  ): Promise<ControllerRevision | undefined> {
     const ref = controllerRefOf(revision);
     if (ref) {
       throw new Error(
         `Cannot adopt revision ${revision.metadata.namespace ?? ""}/${revision.metadata.name ?? ""}: it is controlled by ${ref.kind} ${ref.name}`,
       );
     }
-    return this.#client.patch<ControllerRevision>(
-      resources.controllerRevisions,
-      revision.metadata.name ?? "",
-      adoptionPatch(owner, revision),
-      { namespace: revision.metadata.namespace ?? "" },
-    );
+    return adoptObject(this.#client, resources.controllerRevisions, owner, revision);
   }
 
   /**
@@ -144,17 +143,7 @@ export class ControllerHistory {
     owner: ControllerIdentity,
     revision: ControllerRevision,
   ): Promise<ControllerRevision | undefined> {
-    try {
-      return await this.#client.patch<ControllerRevision>(
-        resources.controllerRevisions,
-        revision.metadata.name ?? "",
-        releasePatch(owner, revision),
-        { namespace: revision.metadata.namespace ?? "" },
-      );
-    } catch (err) {
-      if (isNotFound(err) || isInvalid(err)) return undefined;
-      throw err;
-    }
+    return releaseObject(this.#client, resources.controllerRevisions, owner, revision);
   }
 
   /** The revisions of a namespace in the cache (the lister's objects: do not change them). */

@@ -4,7 +4,7 @@
  * controller owns an object when the object's controller reference names its UID; it adopts
  * matching orphans and releases owned objects that stopped matching.
  */
-import type { KubeObject, OwnerReference } from "../../api/meta/types.js";
+import type { KubeObject, ObjectMeta, OwnerReference } from "../../api/meta/types.js";
 
 /** The controller as the claim rules see it. */
 export interface ControllerIdentity {
@@ -15,6 +15,22 @@ export interface ControllerIdentity {
   namespace?: string | undefined;
   /** Set when the controller is being deleted: it then neither adopts nor releases. */
   deletionTimestamp?: string | undefined;
+}
+
+/** The identity of the controller whose metadata is `meta`, of type `apiVersion` and `kind`. */
+export function controllerIdentity(
+  meta: ObjectMeta,
+  apiVersion: string,
+  kind: string,
+): ControllerIdentity {
+  return {
+    apiVersion,
+    kind,
+    name: meta.name ?? "",
+    uid: meta.uid ?? "",
+    namespace: meta.namespace,
+    deletionTimestamp: meta.deletionTimestamp,
+  };
 }
 
 /** What the claim rules decide for one object. */

@@ -10,7 +10,7 @@ import type { Pod } from "../../api/core/v1/pod.js";
 import type { ReplicationController } from "../../api/core/v1/replication-controller.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import type { LabelSelector } from "../../api/selectors/label-selector.js";
-import { isConflict, isInvalid, isNotFound } from "../../client/api-error.js";
+import { isConflict, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
@@ -25,7 +25,8 @@ import {
   isNamespaceTerminating,
   ownedAndOrphans,
 } from "./controller-index.js";
-import { adoptionPatch, controllerRefOf, releasePatch } from "./controller-ref.js";
+import { adoptObject, checkCanAdopt, releaseObject } from "./adoption.js";
+import { controllerRefOf } from "./controller-ref.js";
 import { ControllerExpectations } from "./expectations.js";
 import { isPodActive, isPodReady } from "./pod-state.js";
 import {
@@ -252,8 +253,10 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
       now,
     });
 
-    if (plan.adopt.length) await this.#adopt(obj, controller, plan.adopt);
-    for (const pod of plan.release) await this.#release(controller, pod);
+    if (plan.adopt.length) await this.#adopt(controller, plan.adopt);
+    for (const pod of plan.release) {
+      await releaseObject(this.#client, resources.pods, controller.identity, pod);
+    }
 
     let failure: ReplicaFailure | undefined;
     if (plan.createCount > 0 && plan.podToCreate) {
@@ -296,48 +299,13 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
 
   /**
    * Adopts orphans, after checking with a live read that the controller is still the same object
-   * and not being deleted: the cache may lag behind a delete, and adopting then would keep pods
-   * alive that the garbage collector is about to orphan or delete.
+   * and not being deleted (`checkCanAdopt`). A pod deleted meanwhile needs no adopting; its
+   * deletion requeues this controller.
    */
-  async #adopt(obj: T, controller: ReplicatedController, pods: Pod[]): Promise<void> {
-    const id = controller.identity;
-    const fresh = await this.#client.get<T>(this.#kind.resource, id.name, {
-      namespace: id.namespace ?? "",
-    });
-    if (fresh.metadata.uid !== id.uid) {
-      throw new Error(
-        `original ${this.#kind.kind} ${objectKey(obj.metadata)} is gone: got uid ${fresh.metadata.uid}, wanted ${id.uid}`,
-      );
-    }
-    if (fresh.metadata.deletionTimestamp) {
-      throw new Error(
-        `${this.#kind.kind} ${objectKey(obj.metadata)} has just been deleted at ${fresh.metadata.deletionTimestamp}`,
-      );
-    }
-    for (const pod of pods) {
-      try {
-        await this.#client.patch(resources.pods, pod.metadata.name ?? "", adoptionPatch(id, pod), {
-          namespace: pod.metadata.namespace ?? "",
-        });
-      } catch (err) {
-        // A pod deleted meanwhile needs no adopting; its deletion requeues this controller.
-        if (!isNotFound(err)) throw err;
-      }
-    }
-  }
-
-  async #release(controller: ReplicatedController, pod: Pod): Promise<void> {
-    try {
-      await this.#client.patch(
-        resources.pods,
-        pod.metadata.name ?? "",
-        releasePatch(controller.identity, pod),
-        { namespace: pod.metadata.namespace ?? "" },
-      );
-    } catch (err) {
-      // Gone, or replaced by a pod of the same name (the UID precondition fails): nothing to release.
-      if (!isNotFound(err) && !isInvalid(err) && !isConflict(err)) throw err;
-    }
+  async #adopt(controller: ReplicatedController, pods: Pod[]): Promise<void> {
+    await checkCanAdopt(this.#client, this.#kind.resource, controller.identity);
+    for (const pod of pods)
+      await adoptObject(this.#client, resources.pods, controller.identity, pod);
   }
 
   /** Creates pods in slow-start batches; stops after a batch with a failure. */

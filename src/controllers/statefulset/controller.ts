@@ -9,7 +9,7 @@ import type { StatefulSet, StatefulSetStatus } from "../../api/apps/v1/stateful-
 import type { PersistentVolumeClaim } from "../../api/core/v1/persistent-volume-claim.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import { labelSelectorFromObject, type LabelSelector } from "../../api/selectors/label-selector.js";
-import { isConflict, isInvalid, isNotFound } from "../../client/api-error.js";
+import { isConflict, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
@@ -26,12 +26,11 @@ import {
 } from "../history/revisions.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import { ensureControllerUidIndex, ownedAndOrphans } from "../replicaset/controller-index.js";
+import { checkCanAdopt, claimThroughApi } from "../replicaset/adoption.js";
 import {
-  adoptionPatch,
-  claimObjects,
+  controllerIdentity,
   controllerRefOf,
   newControllerRef,
-  releasePatch,
   type ControllerIdentity,
 } from "../replicaset/controller-ref.js";
 import { isPodReady } from "../replicaset/pod-state.js";
@@ -180,14 +179,7 @@ export class StatefulSetController implements Controller {
       this.#log.warn("Cannot sync: unreadable selector", { controller: this.name, key, err });
       return;
     }
-    const owner: ControllerIdentity = {
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      name,
-      namespace,
-      uid: set.metadata.uid ?? "",
-      deletionTimestamp: set.metadata.deletionTimestamp,
-    };
+    const owner = controllerIdentity(set.metadata, "apps/v1", "StatefulSet");
 
     const revisions = await this.#adoptOrphanRevisions(set, owner, selector);
     const pods = await this.#claimPods(set, owner, selector);
@@ -269,20 +261,16 @@ export class StatefulSetController implements Controller {
   ): Promise<ControllerRevision[]> {
     const namespace = owner.namespace ?? "";
     const revisions = ownedOrOrphanRevisions(owner, this.#history.list(namespace), selector);
+    const owned = revisions.filter((r) => controllerRefOf(r));
     const orphans = revisions.filter((r) => !controllerRefOf(r));
-    if (orphans.length === 0 || set.metadata.deletionTimestamp) {
-      return revisions.filter((r) => controllerRefOf(r));
-    }
-    await this.#checkCanAdopt(set);
-    const adopted: ControllerRevision[] = [];
+    if (orphans.length === 0 || set.metadata.deletionTimestamp) return owned;
+
+    await checkCanAdopt(this.#client, resources.statefulSets, owner);
     for (const revision of orphans) {
-      try {
-        adopted.push(await this.#history.adopt(owner, revision));
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+      const adopted = await this.#history.adopt(owner, revision);
+      if (adopted) owned.push(adopted);
     }
-    return [...revisions.filter((r) => controllerRefOf(r)), ...adopted];
+    return owned;
   }
 
   /**
@@ -294,69 +282,14 @@ export class StatefulSetController implements Controller {
     owner: ControllerIdentity,
     selector: LabelSelector,
   ): Promise<Pod[]> {
-    const candidates = ownedAndOrphans(this.#pods, owner.namespace ?? "", owner.uid);
-    const claim = claimObjects(
+    return claimThroughApi({
+      client: this.#client,
+      resource: resources.pods,
+      ownerResource: resources.statefulSets,
       owner,
-      candidates,
-      (pod) => selector.matches(pod.metadata.labels) && isMemberOf(set, pod),
-    );
-    if (claim.adopt.length) await this.#checkCanAdopt(set);
-    const gone = new Set<Pod>();
-    for (const pod of claim.adopt) {
-      try {
-        await this.#client.patch(
-          resources.pods,
-          pod.metadata.name ?? "",
-          adoptionPatch(owner, pod),
-          {
-            namespace: pod.metadata.namespace ?? "",
-          },
-        );
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        gone.add(pod);
-      }
-    }
-    for (const pod of claim.release) {
-      try {
-        await this.#client.patch(
-          resources.pods,
-          pod.metadata.name ?? "",
-          releasePatch(owner, pod),
-          {
-            namespace: pod.metadata.namespace ?? "",
-          },
-        );
-      } catch (err) {
-        // Gone, or replaced by a pod of the same name (the UID precondition fails).
-        if (!isNotFound(err) && !isInvalid(err) && !isConflict(err)) throw err;
-      }
-    }
-    return claim.claimed.filter((pod) => !gone.has(pod));
-  }
-
-  /**
-   * Checks with a live read that the set is the same object and not being deleted: the cache may
-   * lag behind a delete, and adopting then would keep objects the garbage collector should take.
-   */
-  async #checkCanAdopt(set: StatefulSet): Promise<void> {
-    const fresh = await this.#client.get<StatefulSet>(
-      resources.statefulSets,
-      set.metadata.name ?? "",
-      {
-        namespace: set.metadata.namespace ?? "",
-      },
-    );
-    if (fresh.metadata.uid !== set.metadata.uid) {
-      throw new Error(
-        `Cannot adopt for StatefulSet ${objectKey(set.metadata)}: it was replaced (uid ${fresh.metadata.uid ?? ""}, wanted ${set.metadata.uid ?? ""})`,
-      );
-    }
-    if (fresh.metadata.deletionTimestamp) {
-      throw new Error(
-        `Cannot adopt for StatefulSet ${objectKey(set.metadata)}: it is being deleted since ${fresh.metadata.deletionTimestamp}`,
-      );
-    }
+      candidates: ownedAndOrphans(this.#pods, owner.namespace ?? "", owner.uid),
+      matches: (pod) => selector.matches(pod.metadata.labels) && isMemberOf(set, pod),
+    });
   }
 
   /** Deletes the oldest revisions no pod runs beyond `revisionHistoryLimit`. */
