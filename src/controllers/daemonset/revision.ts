@@ -12,7 +12,7 @@ import {
   newControllerRevision,
   sortRevisions,
 } from "../history/revisions.js";
-import { templateRevisionData } from "../history/template-data.js";
+import { templateRevisionContent } from "../history/template-data.js";
 import type { ControllerIdentity } from "../replicaset/controller-ref.js";
 
 /** The hash of the DaemonSet's current template and collision count. */
@@ -32,9 +32,7 @@ export function newDaemonSetRevision(
 ): ControllerRevision {
   return newControllerRevision({
     owner,
-    templateLabels: ds.spec?.template?.metadata?.labels,
-    annotations: ds.metadata.annotations,
-    data: templateRevisionData(ds.spec?.template),
+    ...templateRevisionContent(ds),
     revision,
     hash: daemonSetTemplateHash(ds),
     hashLabel: POD_REVISION_HASH_LABEL,
