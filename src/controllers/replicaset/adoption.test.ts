@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { StatusReason } from "../../api/errors.js";
+import { StatusError, type StatusReason } from "../../api/errors.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import { ApiError } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
@@ -16,15 +16,7 @@ const owner = {
 };
 
 const status = (code: number, reason: StatusReason) =>
-  new ApiError({
-    kind: "Status",
-    apiVersion: "v1",
-    status: "Failure",
-    message: reason,
-    reason,
-    code,
-    metadata: {},
-  });
+  new ApiError(new StatusError(code, reason, reason).status);
 
 /** A fake API: `get` answers `live` for the owner; `patch` records names, failing as `fail` says. */
 function fakeClient(
