@@ -12,7 +12,7 @@ import type { Node } from "../../api/core/v1/node.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import { labelSelectorFromObject, type LabelSelector } from "../../api/selectors/label-selector.js";
-import { isConflict, isNotFound } from "../../client/api-error.js";
+import { isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
@@ -32,6 +32,7 @@ import { ControllerExpectations } from "../replicaset/expectations.js";
 import { isPodReady } from "../replicaset/pod-state.js";
 import { slowStartBatches } from "../replicaset/replica-set-logic.js";
 import { runQueue } from "../run-queue.js";
+import { writeStatus } from "../write-status.js";
 import { Backoff } from "./backoff.js";
 import { identityOf } from "./claims.js";
 import { daemonPodFor, daemonPodTemplate } from "./daemon-pod.js";
@@ -435,31 +436,15 @@ export class DaemonSetController implements Controller {
     return true;
   }
 
-  /** Writes the status, retrying once on a conflict with the object as the server has it now. */
+  /** Writes the status; on a conflict the fresh object's collision count wins (see `writeStatus`). */
   async #writeStatus(ds: DaemonSet, status: DaemonSetStatus | undefined): Promise<void> {
     if (!status) return;
-    const scope = { namespace: ds.metadata.namespace ?? "" };
-    try {
-      await this.#client.updateStatus<DaemonSet>(resources.daemonSets, { ...ds, status }, scope);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      if (!isConflict(err)) throw err;
-      const fresh = await this.#client.get<DaemonSet>(
-        resources.daemonSets,
-        ds.metadata.name ?? "",
-        scope,
-      );
-      if (fresh.metadata.uid !== ds.metadata.uid) return;
-      // The fresh object's collision count wins: another sync may have bumped it.
-      const merged: DaemonSetStatus = { ...status };
-      if (fresh.status?.collisionCount !== undefined)
-        merged.collisionCount = fresh.status.collisionCount;
-      await this.#client.updateStatus<DaemonSet>(
-        resources.daemonSets,
-        { ...fresh, status: merged },
-        scope,
-      );
-    }
+    await writeStatus(this.#client, resources.daemonSets, ds, status, (fresh, s) =>
+      // Another sync may have bumped the collision count after a hash collision.
+      fresh.status?.collisionCount === undefined
+        ? s
+        : { ...s, collisionCount: fresh.status.collisionCount },
+    );
   }
 }
 

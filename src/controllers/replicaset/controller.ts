@@ -10,7 +10,7 @@ import type { Pod } from "../../api/core/v1/pod.js";
 import type { ReplicationController } from "../../api/core/v1/replication-controller.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import type { LabelSelector } from "../../api/selectors/label-selector.js";
-import { isConflict, isNotFound } from "../../client/api-error.js";
+import { isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
@@ -19,6 +19,7 @@ import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import { runQueue } from "../run-queue.js";
+import { writeStatus } from "../write-status.js";
 import {
   CONTROLLER_UID_INDEX,
   ensureControllerUidIndex,
@@ -271,7 +272,7 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
       status = replicaSetStatus(controller, plan.activePods, now, failure);
       changed = statusChanged(controller, status);
     }
-    if (changed) await this.#writeStatus(obj, status);
+    if (changed) await writeStatus(this.#client, this.#kind.resource, obj, status);
     if (failure) throw new Error(failure.message);
     if (plan.requeueAfterMs !== undefined) return { requeueAfter: plan.requeueAfterMs };
   }
@@ -382,21 +383,6 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
     return firstError === undefined
       ? undefined
       : { action: "delete", message: errorMessage(firstError) };
-  }
-
-  /** Writes the status, retrying once on a conflict with the object as the server has it now. */
-  async #writeStatus(obj: T, status: object): Promise<void> {
-    const res = this.#kind.resource;
-    const scope = { namespace: obj.metadata.namespace ?? "" };
-    try {
-      await this.#client.updateStatus<T>(res, { ...obj, status } as T, scope);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      if (!isConflict(err)) throw err;
-      const fresh = await this.#client.get<T>(res, obj.metadata.name ?? "", scope);
-      if (fresh.metadata.uid !== obj.metadata.uid) return;
-      await this.#client.updateStatus<T>(res, { ...fresh, status } as T, scope);
-    }
   }
 }
 

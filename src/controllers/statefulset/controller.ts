@@ -5,11 +5,10 @@
  * `planStatefulSetSync`, carries out its phases, writes the status and trims the history.
  */
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
-import type { StatefulSet, StatefulSetStatus } from "../../api/apps/v1/stateful-set.js";
+import type { StatefulSet } from "../../api/apps/v1/stateful-set.js";
 import type { PersistentVolumeClaim } from "../../api/core/v1/persistent-volume-claim.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import { labelSelectorFromObject, type LabelSelector } from "../../api/selectors/label-selector.js";
-import { isConflict, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
@@ -35,6 +34,7 @@ import {
 } from "../replicaset/controller-ref.js";
 import { isPodReady } from "../replicaset/pod-state.js";
 import { runQueue } from "../run-queue.js";
+import { writeStatus } from "../write-status.js";
 import { isMemberOf, podRevision } from "./identity.js";
 import { StatefulPodControl } from "./pod-control.js";
 import { applyRevision, newStatefulSetRevision } from "./revision.js";
@@ -239,7 +239,9 @@ export class StatefulSetController implements Controller {
     }
 
     const status = completeRollingUpdate(set, plan.status);
-    if (statusChanged(set, status)) await this.#writeStatus(set, status);
+    if (statusChanged(set, status)) {
+      await writeStatus(this.#client, resources.statefulSets, set, status);
+    }
     await this.#truncateHistory(set, pods, sorted, currentRevision, updateRevision);
     if (failure !== undefined) throw failure;
 
@@ -308,32 +310,6 @@ export class StatefulSetController implements Controller {
     const limit = set.spec?.revisionHistoryLimit ?? 10;
     for (const revision of revisionsToTruncate(sorted, live, limit)) {
       await this.#history.delete(revision);
-    }
-  }
-
-  /** Writes the status, retrying once on a conflict with the set as the server has it now. */
-  async #writeStatus(set: StatefulSet, status: StatefulSetStatus): Promise<void> {
-    const scope = { namespace: set.metadata.namespace ?? "" };
-    try {
-      await this.#client.updateStatus<StatefulSet>(
-        resources.statefulSets,
-        { ...set, status },
-        scope,
-      );
-    } catch (err) {
-      if (isNotFound(err)) return;
-      if (!isConflict(err)) throw err;
-      const fresh = await this.#client.get<StatefulSet>(
-        resources.statefulSets,
-        set.metadata.name ?? "",
-        scope,
-      );
-      if (fresh.metadata.uid !== set.metadata.uid) return;
-      await this.#client.updateStatus<StatefulSet>(
-        resources.statefulSets,
-        { ...fresh, status },
-        scope,
-      );
     }
   }
 }
