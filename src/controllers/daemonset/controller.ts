@@ -12,13 +12,13 @@ import type { Node } from "../../api/core/v1/node.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import { labelSelectorFromObject, type LabelSelector } from "../../api/selectors/label-selector.js";
-import { isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import { deepEqual } from "../../util/deep-equal.js";
+import { errorMessage } from "../../util/error-message.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import { claimThroughApi } from "../replicaset/adoption.js";
@@ -29,6 +29,7 @@ import {
 } from "../replicaset/controller-index.js";
 import { controllerRefOf, newControllerRef } from "../replicaset/controller-ref.js";
 import { ControllerExpectations } from "../replicaset/expectations.js";
+import { deletePods } from "../replicaset/pod-writes.js";
 import { isPodReady } from "../replicaset/pod-state.js";
 import { slowStartBatches } from "../replicaset/replica-set-logic.js";
 import { runQueue } from "../run-queue.js";
@@ -405,7 +406,7 @@ export class DaemonSetController implements Controller {
           ds,
           "Warning",
           "FailedCreate",
-          `Error creating: ${messageOf(result.reason)}`,
+          `Error creating: ${errorMessage(result.reason)}`,
         );
       }
       if (failed && createOn.length > done) {
@@ -415,23 +416,17 @@ export class DaemonSetController implements Controller {
       }
     }
 
-    await Promise.all(
-      toDelete.map(async (pod) => {
-        const podName = pod.metadata.name ?? "";
-        try {
-          await this.#client.delete(resources.pods, podName, {
-            namespace: pod.metadata.namespace ?? "",
-          });
-          this.#recorder.event(ds, "Normal", "SuccessfulDelete", `Deleted pod: ${podName}`);
-        } catch (err) {
-          // A failed delete is never observed (and a pod already gone was, or will be).
-          this.#expectations.deletionObserved(key, objectKey(pod.metadata));
-          if (isNotFound(err)) return;
-          firstError ??= err;
-          this.#recorder.event(ds, "Warning", "FailedDelete", `Error deleting: ${messageOf(err)}`);
-        }
-      }),
+    const deleteError = await deletePods(
+      {
+        client: this.#client,
+        recorder: this.#recorder,
+        expectations: this.#expectations,
+        key,
+        owner: ds,
+      },
+      toDelete,
     );
+    firstError ??= deleteError;
     if (firstError !== undefined) throw firstError;
     return true;
   }
@@ -463,8 +458,4 @@ function selectorOf(ds: DaemonSet): LabelSelector | undefined {
  */
 function backoffKey(ds: DaemonSet, node: string): string {
   return `${ds.metadata.uid ?? ""}/${ds.status?.observedGeneration ?? 0}/${node}`;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -16,6 +16,7 @@ import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import { deepEqual } from "../../util/deep-equal.js";
+import { errorMessage } from "../../util/error-message.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import {
@@ -317,7 +318,7 @@ class PlanRun {
         );
       }
       if (!isNamespaceTerminating(err)) {
-        await this.perform(replicaSetCreateFailed(d, rsName, messageOf(err), Date.now()));
+        await this.perform(replicaSetCreateFailed(d, rsName, errorMessage(err), Date.now()));
       }
       throw err;
     }
@@ -380,8 +381,4 @@ class PlanRun {
   #event(event: DeploymentEvent | undefined): void {
     if (event) this.#recorder.event(this.#deployment, event.type, event.reason, event.message);
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

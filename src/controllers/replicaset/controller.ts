@@ -10,12 +10,12 @@ import type { Pod } from "../../api/core/v1/pod.js";
 import type { ReplicationController } from "../../api/core/v1/replication-controller.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import type { LabelSelector } from "../../api/selectors/label-selector.js";
-import { isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey, type ResourceDescriptor } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
+import { errorMessage } from "../../util/error-message.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import { runQueue } from "../run-queue.js";
@@ -29,6 +29,7 @@ import {
 import { adoptObject, checkCanAdopt, releaseObject } from "./adoption.js";
 import { controllerRefOf } from "./controller-ref.js";
 import { ControllerExpectations } from "./expectations.js";
+import { deletePods } from "./pod-writes.js";
 import { isPodActive, isPodReady } from "./pod-state.js";
 import {
   planReplicaSetSync,
@@ -357,28 +358,15 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
       key,
       pods.map((p) => objectKey(p.metadata)),
     );
-    let firstError: unknown;
-    await Promise.all(
-      pods.map(async (pod) => {
-        const podName = pod.metadata.name ?? "";
-        try {
-          await this.#client.delete(resources.pods, podName, {
-            namespace: pod.metadata.namespace ?? "",
-          });
-          this.#recorder.event(obj, "Normal", "SuccessfulDelete", `Deleted pod: ${podName}`);
-        } catch (err) {
-          // A delete that failed will not be observed (and a pod already gone was observed or will be).
-          this.#expectations.deletionObserved(key, objectKey(pod.metadata));
-          if (isNotFound(err)) return;
-          firstError ??= err;
-          this.#recorder.event(
-            obj,
-            "Warning",
-            "FailedDelete",
-            `Error deleting: ${errorMessage(err)}`,
-          );
-        }
-      }),
+    const firstError = await deletePods(
+      {
+        client: this.#client,
+        recorder: this.#recorder,
+        expectations: this.#expectations,
+        key,
+        owner: obj,
+      },
+      pods,
     );
     return firstError === undefined
       ? undefined
@@ -399,8 +387,4 @@ function sameLabels(
   const ak = Object.keys(a ?? {});
   if (ak.length !== Object.keys(b ?? {}).length) return false;
   return ak.every((k) => a?.[k] === b?.[k]);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
