@@ -10,7 +10,7 @@ import type { PodTemplateSpec } from "../../api/core/v1/pod-spec.js";
 import type { OwnerReference } from "../../api/meta/types.js";
 import { copyJson } from "../../util/json-copy.js";
 import { POD_REVISION_HASH_LABEL } from "../history/revisions.js";
-import { parseTime } from "../replicaset/pod-state.js";
+import { compareByCreation } from "../replicaset/pod-state.js";
 import { podFromTemplate } from "../replicaset/pod-template.js";
 import { affinityForNode, withDaemonTolerations } from "./placement.js";
 
@@ -79,10 +79,5 @@ export function compareDaemonPods(a: Pod, b: Pod): number {
   const aBound = !!a.spec?.nodeName;
   const bBound = !!b.spec?.nodeName;
   if (aBound !== bBound) return aBound ? -1 : 1;
-  const at = parseTime(a.metadata.creationTimestamp) ?? 0;
-  const bt = parseTime(b.metadata.creationTimestamp) ?? 0;
-  if (at !== bt) return at - bt;
-  const an = a.metadata.name ?? "";
-  const bn = b.metadata.name ?? "";
-  return an < bn ? -1 : an > bn ? 1 : 0;
+  return compareByCreation(a, b);
 }

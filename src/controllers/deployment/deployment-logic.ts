@@ -23,6 +23,7 @@ import {
   releasePatch,
   type ControllerIdentity,
 } from "../replicaset/controller-ref.js";
+import { compareByCreation } from "../replicaset/pod-state.js";
 import {
   REVISION_ANNOTATION,
   ROLLBACK_TO_ANNOTATION,
@@ -62,7 +63,6 @@ import {
 import { POD_TEMPLATE_HASH_LABEL, equalIgnoreHash } from "./pod-template-hash.js";
 import {
   activeReplicaSets,
-  compareByCreation,
   compareByRevision,
   compareBySizeNewer,
   compareBySizeOlder,

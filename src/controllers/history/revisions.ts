@@ -9,7 +9,7 @@ import type { ControllerRevision } from "../../api/apps/v1/controller-revision.j
 import type { LabelSelector } from "../../api/selectors/label-selector.js";
 import { claimObjects, newControllerRef, type ClaimResult } from "../replicaset/controller-ref.js";
 import type { ControllerIdentity } from "../replicaset/controller-ref.js";
-import { parseTime } from "../replicaset/pod-state.js";
+import { compareByCreation } from "../replicaset/pod-state.js";
 import {
   canonicalRevisionData,
   controllerRevisionName,
@@ -92,13 +92,7 @@ export function renameForCollision(
 export function sortRevisions(revisions: readonly ControllerRevision[]): ControllerRevision[] {
   return [...revisions].sort((a, b) => {
     const byNumber = (a.revision ?? 0) - (b.revision ?? 0);
-    if (byNumber !== 0) return byNumber;
-    const at = parseTime(a.metadata.creationTimestamp) ?? 0;
-    const bt = parseTime(b.metadata.creationTimestamp) ?? 0;
-    if (at !== bt) return at - bt;
-    const an = a.metadata.name ?? "";
-    const bn = b.metadata.name ?? "";
-    return an < bn ? -1 : an > bn ? 1 : 0;
+    return byNumber !== 0 ? byNumber : compareByCreation(a, b);
   });
 }
 
