@@ -27,7 +27,11 @@ import {
   isNamespaceTerminating,
   ownedAndOrphans,
 } from "../replicaset/controller-index.js";
-import { controllerRefOf, newControllerRef } from "../replicaset/controller-ref.js";
+import {
+  controllerRefOf,
+  newControllerRef,
+  resolveControllerRef,
+} from "../replicaset/controller-ref.js";
 import { ControllerExpectations } from "../replicaset/expectations.js";
 import { deletePods } from "../replicaset/pod-writes.js";
 import { isPodReady } from "../replicaset/pod-state.js";
@@ -146,9 +150,12 @@ export class DaemonSetController implements Controller {
 
   /** The DaemonSet `obj`'s controller reference names, if it still exists with that UID. */
   #owner(obj: KubeObject, ref = controllerRefOf(obj)): DaemonSet | undefined {
-    if (!ref || ref.kind !== "DaemonSet" || !ref.apiVersion.startsWith("apps/")) return undefined;
-    const ds = this.#daemonSets.lister.get(obj.metadata.namespace ?? "", ref.name);
-    return ds?.metadata.uid === ref.uid ? ds : undefined;
+    return resolveControllerRef(
+      this.#daemonSets.lister,
+      { group: "apps", kind: "DaemonSet" },
+      obj,
+      ref,
+    );
   }
 
   #enqueueOwner(obj: KubeObject, ref = controllerRefOf(obj)): string | undefined {

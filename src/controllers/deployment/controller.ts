@@ -26,7 +26,11 @@ import {
   ownedAndOrphans,
 } from "../replicaset/controller-index.js";
 import { checkCanAdopt } from "../replicaset/adoption.js";
-import { controllerIdentity, controllerRefOf } from "../replicaset/controller-ref.js";
+import {
+  controllerIdentity,
+  controllerRefOf,
+  resolveControllerRef,
+} from "../replicaset/controller-ref.js";
 import { RetryLater, runQueue } from "../run-queue.js";
 import { planDeploymentSync } from "./deployment-logic.js";
 import { replicaSetAlreadyExists, replicaSetCreateFailed } from "./replica-set-create.js";
@@ -107,9 +111,9 @@ export class DeploymentController implements Controller {
 
   /** The key of the Deployment controlling `rs`, if it still exists with that UID. */
   #ownerKey(rs: ReplicaSet, ref = controllerRefOf(rs)): string | undefined {
-    if (!ref || ref.kind !== "Deployment" || !ref.apiVersion.startsWith("apps/")) return undefined;
-    const d = this.#deployments.lister.get(rs.metadata.namespace ?? "", ref.name);
-    return d?.metadata.uid === ref.uid ? objectKey(d.metadata) : undefined;
+    const type = { group: "apps", kind: "Deployment" };
+    const d = resolveControllerRef(this.#deployments.lister, type, rs, ref);
+    return d ? objectKey(d.metadata) : undefined;
   }
 
   /** Enqueues the Deployments whose selector matches an orphan ReplicaSet: they may adopt it. */

@@ -27,7 +27,7 @@ import {
   ownedAndOrphans,
 } from "./controller-index.js";
 import { adoptObject, checkCanAdopt, releaseObject } from "./adoption.js";
-import { controllerRefOf } from "./controller-ref.js";
+import { controllerRefOf, resolveControllerRef } from "./controller-ref.js";
 import { ControllerExpectations } from "./expectations.js";
 import { deletePods } from "./pod-writes.js";
 import { isPodActive, isPodReady } from "./pod-state.js";
@@ -149,13 +149,8 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
 
   /** The key of the controller `pod`'s controller reference names, if it is one of ours. */
   #ownerKey(pod: Pod, ref = controllerRefOf(pod)): string | undefined {
-    if (!ref || ref.kind !== this.#kind.kind) return undefined;
-    const slash = ref.apiVersion.indexOf("/");
-    if ((slash < 0 ? "" : ref.apiVersion.slice(0, slash)) !== this.#kind.group) return undefined;
-    const namespace = pod.metadata.namespace ?? "";
-    const owner = this.#owners.lister.get(namespace, ref.name);
-    if (owner?.metadata.uid !== ref.uid) return undefined;
-    return objectKey(owner.metadata);
+    const owner = resolveControllerRef(this.#owners.lister, this.#kind, pod, ref);
+    return owner ? objectKey(owner.metadata) : undefined;
   }
 
   /** The controllers of `pod`'s namespace whose selector matches it: the candidates to adopt it. */

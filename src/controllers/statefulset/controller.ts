@@ -30,6 +30,7 @@ import {
   controllerIdentity,
   controllerRefOf,
   newControllerRef,
+  resolveControllerRef,
   type ControllerIdentity,
 } from "../replicaset/controller-ref.js";
 import { isPodReady } from "../replicaset/pod-state.js";
@@ -119,9 +120,12 @@ export class StatefulSetController implements Controller {
 
   /** The set a pod's controller reference names, if it is a StatefulSet we know by that UID. */
   #owner(pod: Pod, ref = controllerRefOf(pod)): StatefulSet | undefined {
-    if (!ref || ref.kind !== "StatefulSet" || !ref.apiVersion.startsWith("apps/")) return undefined;
-    const set = this.#sets.lister.get(pod.metadata.namespace ?? "", ref.name);
-    return set?.metadata.uid === ref.uid ? set : undefined;
+    return resolveControllerRef(
+      this.#sets.lister,
+      { group: "apps", kind: "StatefulSet" },
+      pod,
+      ref,
+    );
   }
 
   #enqueueOwner(pod: Pod, ref = controllerRefOf(pod)): StatefulSet | undefined {
