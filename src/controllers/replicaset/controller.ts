@@ -16,6 +16,7 @@ import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey, type ResourceDescriptor } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import { errorMessage } from "../../util/error-message.js";
+import { deepEqual } from "../../util/deep-equal.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import { runQueue } from "../run-queue.js";
@@ -185,7 +186,7 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
 
   #podUpdated(old: Pod, pod: Pod): void {
     if (old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
-    const labelsChanged = !sameLabels(old.metadata.labels, pod.metadata.labels);
+    const labelsChanged = !deepEqual(old.metadata.labels ?? {}, pod.metadata.labels ?? {});
     if (pod.metadata.deletionTimestamp) {
       // Graceful deletion began: the pod no longer counts, so its controller may act now.
       this.#podDeleted(pod);
@@ -372,14 +373,4 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
 function minReadySecondsOf(obj: KubeObject): number {
   const spec = (obj as { spec?: { minReadySeconds?: number } }).spec;
   return spec?.minReadySeconds ?? 0;
-}
-
-function sameLabels(
-  a: Readonly<Record<string, string>> | undefined,
-  b: Readonly<Record<string, string>> | undefined,
-): boolean {
-  if (a === b) return true;
-  const ak = Object.keys(a ?? {});
-  if (ak.length !== Object.keys(b ?? {}).length) return false;
-  return ak.every((k) => a?.[k] === b?.[k]);
 }

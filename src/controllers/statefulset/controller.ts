@@ -14,6 +14,7 @@ import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
+import { deepEqual } from "../../util/deep-equal.js";
 import type { Logger } from "../../util/log.js";
 import { ControllerHistory } from "../history/controller-history.js";
 import {
@@ -167,7 +168,8 @@ export class StatefulSetController implements Controller {
       }
       return;
     }
-    if (oldRef || !sameLabels(old.metadata.labels, pod.metadata.labels)) this.#enqueueMatching(pod);
+    if (oldRef || !deepEqual(old.metadata.labels ?? {}, pod.metadata.labels ?? {}))
+      this.#enqueueMatching(pod);
   }
 
   /** One sync of the set `key` names. */
@@ -316,13 +318,4 @@ export class StatefulSetController implements Controller {
       await this.#history.delete(revision);
     }
   }
-}
-
-function sameLabels(
-  a: Readonly<Record<string, string>> | undefined,
-  b: Readonly<Record<string, string>> | undefined,
-): boolean {
-  const ak = Object.keys(a ?? {});
-  if (ak.length !== Object.keys(b ?? {}).length) return false;
-  return ak.every((k) => a?.[k] === b?.[k]);
 }
