@@ -13,7 +13,6 @@ import {
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   chooseUpdateRevision,
-  claimRevisions,
   equalRevision,
   keepOfDuplicates,
   newControllerRevision,
@@ -273,16 +272,12 @@ describe("revisionsToTruncate()", () => {
   }
 });
 
-describe("finding, adopting and releasing revisions", () => {
+describe("finding revisions", () => {
   const selector = labelSelectorFromSet({ app: "web" });
   const mine = rev("mine", 1, 1);
   const orphan = rev("orphan", 2, 2, { controller: null });
   const theirs = rev("theirs", 3, 3, { controller: "other-uid" });
   const unmatched = rev("unmatched", 4, 4, { labels: { app: "db" } });
-  const unmatchedOrphan = rev("unmatched-orphan", 5, 5, {
-    labels: { app: "db" },
-    controller: null,
-  });
 
   it("ownedOrOrphanRevisions() lists matching revisions the owner controls or nobody does", () => {
     const out = ownedOrOrphanRevisions(owner, [mine, orphan, theirs, unmatched], selector);
@@ -290,33 +285,6 @@ describe("finding, adopting and releasing revisions", () => {
       out.map((r) => r.metadata.name),
       ["mine", "orphan"],
     );
-  });
-
-  it("claimRevisions() adopts matching orphans and releases owned ones that stopped matching", () => {
-    const claim = claimRevisions(
-      owner,
-      [mine, orphan, theirs, unmatched, unmatchedOrphan],
-      selector,
-    );
-    assert.deepEqual(
-      claim.claimed.map((r) => r.metadata.name),
-      ["mine", "orphan"],
-    );
-    assert.deepEqual(
-      claim.adopt.map((r) => r.metadata.name),
-      ["orphan"],
-    );
-    assert.deepEqual(
-      claim.release.map((r) => r.metadata.name),
-      ["unmatched"],
-    );
-  });
-
-  it("claimRevisions() neither adopts nor releases while the owner is being deleted", () => {
-    const deleting = { ...owner, deletionTimestamp: "2024-01-01T00:00:00Z" };
-    const claim = claimRevisions(deleting, [mine, orphan, unmatched], selector);
-    assert.deepEqual(claim.adopt, []);
-    assert.deepEqual(claim.release, []);
   });
 });
 

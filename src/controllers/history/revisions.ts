@@ -7,7 +7,7 @@
  */
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
 import type { LabelSelector } from "../../api/selectors/label-selector.js";
-import { claimObjects, newControllerRef, type ClaimResult } from "../replicaset/controller-ref.js";
+import { newControllerRef } from "../replicaset/controller-ref.js";
 import type { ControllerIdentity } from "../replicaset/controller-ref.js";
 import { compareByCreation } from "../replicaset/pod-state.js";
 import {
@@ -152,19 +152,6 @@ export function ownedOrOrphanRevisions(
     const ref = r.metadata.ownerReferences?.find((o) => o.controller === true);
     return !ref || ref.uid === owner.uid;
   });
-}
-
-/**
- * The claim pass over revisions (upstream's ControllerRevisionControllerRefManager): adopt
- * matching orphans, release owned revisions the selector stopped matching. The StatefulSet
- * controller adopts only; the DaemonSet controller does both.
- */
-export function claimRevisions(
-  owner: ControllerIdentity,
-  revisions: readonly ControllerRevision[],
-  selector: LabelSelector,
-): ClaimResult<ControllerRevision> {
-  return claimObjects(owner, revisions, (r) => selector.matches(r.metadata.labels));
 }
 
 /** What to do to make `candidate` (the owner's state now) the owner's newest revision. */
