@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { DaemonSet } from "../../src/api/apps/v1/daemon-set.js";
-import { daemonSetTemplateHash } from "../../src/controllers/daemonset/revision-data.js";
+import { daemonSetTemplateHash } from "../../src/controllers/daemonset/revision.js";
 import { api, eventually, startCluster, type TestCluster } from "../harness.js";
 
 interface PodView {
@@ -318,6 +318,11 @@ describe("DaemonSet controller (kubectl, scheduler, simulated nodes)", () => {
     assert.doesNotMatch(history2, /^1\s/m);
     const s = await status("agent");
     assert.equal(s["updatedNumberScheduled"], 3);
+    // The revision data is what kubectl makes of the live template, byte for byte.
+    assert.match(
+      await ok(["rollout", "undo", "ds/agent", "--to-revision=3"]),
+      /skipped rollback \(current template already matches revision 3\)/,
+    );
 
     const names = (await pods("agent")).map((p) => p.metadata.name).sort();
     await ok(["rollout", "restart", "ds/agent"]);

@@ -12,27 +12,34 @@ import type { Node } from "../../api/core/v1/node.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import { labelSelectorFromObject, type LabelSelector } from "../../api/selectors/label-selector.js";
-import { isConflict, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import { deepEqual } from "../../util/deep-equal.js";
+import { errorMessage } from "../../util/error-message.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
+import { claimThroughApi } from "../replicaset/adoption.js";
 import {
   ensureControllerUidIndex,
   isNamespaceTerminating,
   ownedAndOrphans,
 } from "../replicaset/controller-index.js";
-import { controllerRefOf, newControllerRef } from "../replicaset/controller-ref.js";
+import {
+  controllerRefOf,
+  newControllerRef,
+  resolveControllerRef,
+} from "../replicaset/controller-ref.js";
 import { ControllerExpectations } from "../replicaset/expectations.js";
+import { deletePods } from "../replicaset/pod-writes.js";
 import { isPodReady } from "../replicaset/pod-state.js";
 import { slowStartBatches } from "../replicaset/replica-set-logic.js";
 import { runQueue } from "../run-queue.js";
+import { writeStatus } from "../write-status.js";
 import { Backoff } from "./backoff.js";
-import { claimFor, identityOf } from "./claims.js";
+import { identityOf } from "./claims.js";
 import { daemonPodFor, daemonPodTemplate } from "./daemon-pod.js";
 import {
   BURST_REPLICAS,
@@ -143,9 +150,12 @@ export class DaemonSetController implements Controller {
 
   /** The DaemonSet `obj`'s controller reference names, if it still exists with that UID. */
   #owner(obj: KubeObject, ref = controllerRefOf(obj)): DaemonSet | undefined {
-    if (!ref || ref.kind !== "DaemonSet" || !ref.apiVersion.startsWith("apps/")) return undefined;
-    const ds = this.#daemonSets.lister.get(obj.metadata.namespace ?? "", ref.name);
-    return ds?.metadata.uid === ref.uid ? ds : undefined;
+    return resolveControllerRef(
+      this.#daemonSets.lister,
+      { group: "apps", kind: "DaemonSet" },
+      obj,
+      ref,
+    );
   }
 
   #enqueueOwner(obj: KubeObject, ref = controllerRefOf(obj)): string | undefined {
@@ -340,7 +350,14 @@ export class DaemonSetController implements Controller {
       ds.metadata.namespace ?? "",
       ds.metadata.uid ?? "",
     );
-    return claimFor(this.#client, resources.pods, ds, selector, candidates);
+    return claimThroughApi({
+      client: this.#client,
+      resource: resources.pods,
+      ownerResource: resources.daemonSets,
+      owner: identityOf(ds),
+      candidates,
+      matches: (pod) => selector.matches(pod.metadata.labels),
+    });
   }
 
   /**
@@ -396,7 +413,7 @@ export class DaemonSetController implements Controller {
           ds,
           "Warning",
           "FailedCreate",
-          `Error creating: ${messageOf(result.reason)}`,
+          `Error creating: ${errorMessage(result.reason)}`,
         );
       }
       if (failed && createOn.length > done) {
@@ -406,52 +423,30 @@ export class DaemonSetController implements Controller {
       }
     }
 
-    await Promise.all(
-      toDelete.map(async (pod) => {
-        const podName = pod.metadata.name ?? "";
-        try {
-          await this.#client.delete(resources.pods, podName, {
-            namespace: pod.metadata.namespace ?? "",
-          });
-          this.#recorder.event(ds, "Normal", "SuccessfulDelete", `Deleted pod: ${podName}`);
-        } catch (err) {
-          // A failed delete is never observed (and a pod already gone was, or will be).
-          this.#expectations.deletionObserved(key, objectKey(pod.metadata));
-          if (isNotFound(err)) return;
-          firstError ??= err;
-          this.#recorder.event(ds, "Warning", "FailedDelete", `Error deleting: ${messageOf(err)}`);
-        }
-      }),
+    const deleteError = await deletePods(
+      {
+        client: this.#client,
+        recorder: this.#recorder,
+        expectations: this.#expectations,
+        key,
+        owner: ds,
+      },
+      toDelete,
     );
+    firstError ??= deleteError;
     if (firstError !== undefined) throw firstError;
     return true;
   }
 
-  /** Writes the status, retrying once on a conflict with the object as the server has it now. */
+  /** Writes the status; on a conflict the fresh object's collision count wins (see `writeStatus`). */
   async #writeStatus(ds: DaemonSet, status: DaemonSetStatus | undefined): Promise<void> {
     if (!status) return;
-    const scope = { namespace: ds.metadata.namespace ?? "" };
-    try {
-      await this.#client.updateStatus<DaemonSet>(resources.daemonSets, { ...ds, status }, scope);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      if (!isConflict(err)) throw err;
-      const fresh = await this.#client.get<DaemonSet>(
-        resources.daemonSets,
-        ds.metadata.name ?? "",
-        scope,
-      );
-      if (fresh.metadata.uid !== ds.metadata.uid) return;
-      // The fresh object's collision count wins: another sync may have bumped it.
-      const merged: DaemonSetStatus = { ...status };
-      if (fresh.status?.collisionCount !== undefined)
-        merged.collisionCount = fresh.status.collisionCount;
-      await this.#client.updateStatus<DaemonSet>(
-        resources.daemonSets,
-        { ...fresh, status: merged },
-        scope,
-      );
-    }
+    await writeStatus(this.#client, resources.daemonSets, ds, status, (fresh, s) =>
+      // Another sync may have bumped the collision count after a hash collision.
+      fresh.status?.collisionCount === undefined
+        ? s
+        : { ...s, collisionCount: fresh.status.collisionCount },
+    );
   }
 }
 
@@ -470,8 +465,4 @@ function selectorOf(ds: DaemonSet): LabelSelector | undefined {
  */
 function backoffKey(ds: DaemonSet, node: string): string {
   return `${ds.metadata.uid ?? ""}/${ds.status?.observedGeneration ?? 0}/${node}`;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

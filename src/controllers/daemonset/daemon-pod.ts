@@ -9,9 +9,9 @@ import type { Pod } from "../../api/core/v1/pod.js";
 import type { PodTemplateSpec } from "../../api/core/v1/pod-spec.js";
 import type { OwnerReference } from "../../api/meta/types.js";
 import { copyJson } from "../../util/json-copy.js";
-import { parseTime } from "../replicaset/pod-state.js";
+import { POD_REVISION_HASH_LABEL } from "../history/revisions.js";
+import { compareByCreation } from "../replicaset/pod-state.js";
 import { podFromTemplate } from "../replicaset/pod-template.js";
-import { CONTROLLER_REVISION_HASH_LABEL } from "./history.js";
 import { affinityForNode, withDaemonTolerations } from "./placement.js";
 
 /** The label with the DaemonSet's template generation a pod was made from (kept for old clients). */
@@ -30,7 +30,7 @@ export function templateGeneration(ds: DaemonSet): number | undefined {
 /** Whether `pod` is of the current template: its hash label or its generation label matches. */
 export function isPodUpdated(pod: Pod, hash: string, generation: number | undefined): boolean {
   const labels = pod.metadata.labels;
-  if (hash && labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash) return true;
+  if (hash && labels?.[POD_REVISION_HASH_LABEL] === hash) return true;
   return generation !== undefined && labels?.[TEMPLATE_GENERATION_LABEL] === String(generation);
 }
 
@@ -45,7 +45,7 @@ export function daemonPodTemplate(ds: DaemonSet, hash: string): PodTemplateSpec 
   const labels = { ...template.metadata?.labels };
   const generation = templateGeneration(ds);
   if (generation !== undefined) labels[TEMPLATE_GENERATION_LABEL] = String(generation);
-  if (hash) labels[CONTROLLER_REVISION_HASH_LABEL] = hash;
+  if (hash) labels[POD_REVISION_HASH_LABEL] = hash;
   template.metadata = { ...template.metadata, labels };
   return template;
 }
@@ -79,10 +79,5 @@ export function compareDaemonPods(a: Pod, b: Pod): number {
   const aBound = !!a.spec?.nodeName;
   const bBound = !!b.spec?.nodeName;
   if (aBound !== bBound) return aBound ? -1 : 1;
-  const at = parseTime(a.metadata.creationTimestamp) ?? 0;
-  const bt = parseTime(b.metadata.creationTimestamp) ?? 0;
-  if (at !== bt) return at - bt;
-  const an = a.metadata.name ?? "";
-  const bn = b.metadata.name ?? "";
-  return an < bn ? -1 : an > bn ? 1 : 0;
+  return compareByCreation(a, b);
 }

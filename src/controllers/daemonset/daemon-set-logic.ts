@@ -7,8 +7,8 @@ import type { DaemonSet, DaemonSetStatus } from "../../api/apps/v1/daemon-set.js
 import type { Node } from "../../api/core/v1/node.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import { scaledValue } from "../../api/int-or-string.js";
+import { POD_REVISION_HASH_LABEL } from "../history/revisions.js";
 import { isPodAvailable, isPodReady } from "../replicaset/pod-state.js";
-import { CONTROLLER_REVISION_HASH_LABEL } from "./history.js";
 import { compareDaemonPods, isPodUpdated, templateGeneration } from "./daemon-pod.js";
 import { DaemonPlacement, targetNodeName } from "./placement.js";
 
@@ -167,7 +167,7 @@ function manageNode(
   let oldestNew: Pod | undefined;
   let oldestOld: Pod | undefined;
   for (const pod of running) {
-    const isNew = pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === input.hash;
+    const isNew = pod.metadata.labels?.[POD_REVISION_HASH_LABEL] === input.hash;
     if (isNew && !oldestNew) oldestNew = pod;
     else if (!isNew && !oldestOld) oldestOld = pod;
     else out.delete.push(pod);

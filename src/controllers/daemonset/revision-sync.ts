@@ -1,30 +1,28 @@
 /**
  * The ControllerRevision writes of a DaemonSet sync: claim the revisions, label old ones that lack
  * the hash label, find or create the revision of the current template and give it the newest
- * number, remove duplicates, and trim the history to `revisionHistoryLimit`.
+ * number, remove duplicates, and trim the history to `revisionHistoryLimit`. The shared
+ * `ControllerHistory` does the writes; what is particular to DaemonSets is here.
  */
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
 import type { DaemonSet, DaemonSetStatus } from "../../api/apps/v1/daemon-set.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import type { LabelSelector } from "../../api/selectors/label-selector.js";
-import { isAlreadyExists, isConflict, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import type { Informer } from "../../client/informer.js";
 import { objectKey, resources } from "../../client/resource.js";
-import { CONTROLLER_UID_INDEX, ownedAndOrphans } from "../replicaset/controller-index.js";
-import { newControllerRef } from "../replicaset/controller-ref.js";
-import { RetryLater } from "../run-queue.js";
-import { claimFor, identityOf, patchClaimed } from "./claims.js";
+import { ControllerHistory } from "../history/controller-history.js";
 import {
-  CONTROLLER_REVISION_HASH_LABEL,
+  POD_REVISION_HASH_LABEL,
+  equalRevision,
   keepOfDuplicates,
-  maxRevision,
-  newControllerRevision,
-  revisionMatches,
-  revisionsToTruncate,
-  splitRevisions,
-} from "./history.js";
-import { daemonSetRevisionData, daemonSetTemplateHash } from "./revision-data.js";
+  nextRevisionNumber,
+} from "../history/revisions.js";
+import { claimThroughApi } from "../replicaset/adoption.js";
+import { CONTROLLER_UID_INDEX, ownedAndOrphans } from "../replicaset/controller-index.js";
+import { RetryLater } from "../run-queue.js";
+import { identityOf, patchClaimed } from "./claims.js";
+import { daemonSetRevisionsToTruncate, newDaemonSetRevision } from "./revision.js";
 
 /** The current revision's hash and the DaemonSet's old revisions. */
 export interface DaemonSetHistory {
@@ -35,11 +33,13 @@ export interface DaemonSetHistory {
 /** Reads revisions from the shared informers and writes them through the client. */
 export class RevisionSync {
   readonly #client: KubeClient;
+  readonly #history: ControllerHistory;
   readonly #revisions: Informer<ControllerRevision>;
   readonly #pods: Informer<Pod>;
 
   constructor(client: KubeClient, revisions: Informer<ControllerRevision>, pods: Informer<Pod>) {
     this.#client = client;
+    this.#history = new ControllerHistory(client, revisions.lister);
     this.#revisions = revisions;
     this.#pods = pods;
   }
@@ -51,26 +51,24 @@ export class RevisionSync {
   async construct(ds: DaemonSet, selector: LabelSelector): Promise<DaemonSetHistory> {
     const namespace = ds.metadata.namespace ?? "";
     const candidates = ownedAndOrphans(this.#revisions, namespace, ds.metadata.uid ?? "");
-    const claimed = await claimFor(
-      this.#client,
-      resources.controllerRevisions,
-      ds,
-      selector,
+    const claimed = await claimThroughApi({
+      client: this.#client,
+      resource: resources.controllerRevisions,
+      ownerResource: resources.daemonSets,
+      owner: identityOf(ds),
       candidates,
-    );
+      matches: (r) => selector.matches(r.metadata.labels),
+    });
 
     const revisions: ControllerRevision[] = [];
     for (const cr of claimed) {
-      if (cr.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL]) {
+      if (cr.metadata.labels?.[POD_REVISION_HASH_LABEL]) {
         revisions.push(cr);
         continue;
       }
       // A revision written without the hash label (by an old controller) is labelled by its name,
       // which is unique where a recomputed hash might collide.
-      const labels = {
-        ...cr.metadata.labels,
-        [CONTROLLER_REVISION_HASH_LABEL]: cr.metadata.name ?? "",
-      };
+      const labels = { ...cr.metadata.labels, [POD_REVISION_HASH_LABEL]: cr.metadata.name ?? "" };
       revisions.push(
         await this.#client.update<ControllerRevision>(
           resources.controllerRevisions,
@@ -80,25 +78,20 @@ export class RevisionSync {
       );
     }
 
-    const data = daemonSetRevisionData(ds);
-    const { current, old } = splitRevisions(revisions, data);
-    const next = maxRevision(old) + 1;
+    const candidate = newDaemonSetRevision(ds, identityOf(ds), 0);
+    const current = revisions.filter((r) => equalRevision(r, candidate));
+    const old = revisions.filter((r) => !equalRevision(r, candidate));
+    const next = nextRevisionNumber(old);
     let cur: ControllerRevision;
     if (current.length === 0) {
-      cur = await this.#snapshot(ds, data, next);
+      cur = await this.#snapshot(ds, { ...candidate, revision: next });
     } else {
       const { keep, duplicates } = keepOfDuplicates(current);
       cur = keep ?? current[0]!;
       for (const dup of duplicates) await this.#removeDuplicate(ds, cur, dup);
-      if ((cur.revision ?? 0) < next) {
-        cur = await this.#client.update<ControllerRevision>(
-          resources.controllerRevisions,
-          { ...cur, revision: next },
-          { namespace },
-        );
-      }
+      if ((cur.revision ?? 0) < next) cur = await this.#history.renumber(cur, next);
     }
-    return { hash: cur.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? "", old };
+    return { hash: cur.metadata.labels?.[POD_REVISION_HASH_LABEL] ?? "", old };
   }
 
   /** Deletes the old revisions past `revisionHistoryLimit` that no pod still uses. */
@@ -107,22 +100,10 @@ export class RevisionSync {
     if (old.length <= limit) return;
     const live = new Set<string>();
     for (const pod of pods) {
-      const hash = pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
+      const hash = pod.metadata.labels?.[POD_REVISION_HASH_LABEL];
       if (hash) live.add(hash);
     }
-    for (const cr of revisionsToTruncate(old, limit, live)) await this.#delete(cr);
-  }
-
-  async #delete(cr: ControllerRevision): Promise<void> {
-    try {
-      await this.#client.delete(resources.controllerRevisions, cr.metadata.name ?? "", {
-        namespace: cr.metadata.namespace ?? "",
-        preconditions: { uid: cr.metadata.uid ?? "" },
-      });
-    } catch (err) {
-      // Gone, or replaced by another of that name: nothing left to delete.
-      if (!isNotFound(err) && !isConflict(err)) throw err;
-    }
+    for (const cr of daemonSetRevisionsToTruncate(old, limit, live)) await this.#history.delete(cr);
   }
 
   /**
@@ -135,52 +116,32 @@ export class RevisionSync {
     keep: ControllerRevision,
     dup: ControllerRevision,
   ): Promise<void> {
-    const keepHash = keep.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? "";
-    const dupHash = dup.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL];
+    const keepHash = keep.metadata.labels?.[POD_REVISION_HASH_LABEL] ?? "";
+    const dupHash = dup.metadata.labels?.[POD_REVISION_HASH_LABEL];
     for (const pod of this.#pods.indexer.byIndex(CONTROLLER_UID_INDEX, ds.metadata.uid ?? "")) {
-      if (!dupHash || pod.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] !== dupHash) continue;
-      const patch = { metadata: { labels: { [CONTROLLER_REVISION_HASH_LABEL]: keepHash } } };
+      if (!dupHash || pod.metadata.labels?.[POD_REVISION_HASH_LABEL] !== dupHash) continue;
+      const patch = { metadata: { labels: { [POD_REVISION_HASH_LABEL]: keepHash } } };
       await patchClaimed(this.#client, resources.pods, pod, patch);
     }
-    await this.#delete(dup);
+    await this.#history.delete(dup);
   }
 
   /**
    * Creates the revision of the current template. When its name is taken by a revision of
    * another template (a hash collision), bumps `status.collisionCount`, so that the next sync
-   * computes another hash, and retries later.
+   * computes another hash, and retries later (upstream's DaemonSet controller does not rename
+   * in a loop as `ControllerHistory.create` does: its hash is of the template, not the data).
    */
-  async #snapshot(ds: DaemonSet, data: unknown, revision: number): Promise<ControllerRevision> {
-    const identity = identityOf(ds);
-    const scope = { namespace: identity.namespace ?? "" };
-    const cr = newControllerRevision({
-      ownerName: identity.name,
-      namespace: scope.namespace,
-      controllerRef: newControllerRef(identity),
-      labels: ds.spec?.template?.metadata?.labels,
-      annotations: ds.metadata.annotations,
-      data,
-      revision,
-      hash: daemonSetTemplateHash(ds),
-    });
-    try {
-      return await this.#client.create<ControllerRevision>(
-        resources.controllerRevisions,
-        cr,
-        scope,
-      );
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-    }
-    const name = cr.metadata.name ?? "";
-    const existing = await this.#client.get<ControllerRevision>(
-      resources.controllerRevisions,
-      name,
+  async #snapshot(ds: DaemonSet, revision: ControllerRevision): Promise<ControllerRevision> {
+    const got = await this.#history.createOrGet(revision);
+    if (equalRevision(got, revision)) return got;
+
+    const scope = { namespace: ds.metadata.namespace ?? "" };
+    const fresh = await this.#client.get<DaemonSet>(
+      resources.daemonSets,
+      ds.metadata.name ?? "",
       scope,
     );
-    if (revisionMatches(existing, data)) return existing;
-
-    const fresh = await this.#client.get<DaemonSet>(resources.daemonSets, identity.name, scope);
     if (fresh.status?.collisionCount !== ds.status?.collisionCount) {
       throw new RetryLater(
         `Found a stale collision count of daemon set ${objectKey(ds.metadata)}: will retry once the cache has the new one`,

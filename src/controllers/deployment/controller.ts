@@ -16,6 +16,7 @@ import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
 import { deepEqual } from "../../util/deep-equal.js";
+import { errorMessage } from "../../util/error-message.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import {
@@ -24,7 +25,12 @@ import {
   isNamespaceTerminating,
   ownedAndOrphans,
 } from "../replicaset/controller-index.js";
-import { controllerRefOf } from "../replicaset/controller-ref.js";
+import { checkCanAdopt } from "../replicaset/adoption.js";
+import {
+  controllerIdentity,
+  controllerRefOf,
+  resolveControllerRef,
+} from "../replicaset/controller-ref.js";
 import { RetryLater, runQueue } from "../run-queue.js";
 import { planDeploymentSync } from "./deployment-logic.js";
 import { replicaSetAlreadyExists, replicaSetCreateFailed } from "./replica-set-create.js";
@@ -105,9 +111,9 @@ export class DeploymentController implements Controller {
 
   /** The key of the Deployment controlling `rs`, if it still exists with that UID. */
   #ownerKey(rs: ReplicaSet, ref = controllerRefOf(rs)): string | undefined {
-    if (!ref || ref.kind !== "Deployment" || !ref.apiVersion.startsWith("apps/")) return undefined;
-    const d = this.#deployments.lister.get(rs.metadata.namespace ?? "", ref.name);
-    return d?.metadata.uid === ref.uid ? objectKey(d.metadata) : undefined;
+    const type = { group: "apps", kind: "Deployment" };
+    const d = resolveControllerRef(this.#deployments.lister, type, rs, ref);
+    return d ? objectKey(d.metadata) : undefined;
   }
 
   /** Enqueues the Deployments whose selector matches an orphan ReplicaSet: they may adopt it. */
@@ -316,7 +322,7 @@ class PlanRun {
         );
       }
       if (!isNamespaceTerminating(err)) {
-        await this.perform(replicaSetCreateFailed(d, rsName, messageOf(err), Date.now()));
+        await this.perform(replicaSetCreateFailed(d, rsName, errorMessage(err), Date.now()));
       }
       throw err;
     }
@@ -355,26 +361,12 @@ class PlanRun {
     this.deploymentVersions.push(this.#deployment.metadata.resourceVersion ?? "");
   }
 
-  /**
-   * A live read before the first adoption: the cache may lag behind the Deployment's deletion, and
-   * adopting then would keep ReplicaSets the garbage collector is about to delete or orphan.
-   */
+  /** The live check of `checkCanAdopt`, once per run, before the first adoption. */
   async #checkCanAdopt(): Promise<void> {
     if (this.#adoptionChecked) return;
     const d = this.#deployment;
-    const fresh = await this.#client.get<Deployment>(resources.deployments, d.metadata.name ?? "", {
-      namespace: d.metadata.namespace ?? "",
-    });
-    if (fresh.metadata.uid !== d.metadata.uid) {
-      throw new Error(
-        `original Deployment ${objectKey(d.metadata)} is gone: got uid ${fresh.metadata.uid}, wanted ${d.metadata.uid}`,
-      );
-    }
-    if (fresh.metadata.deletionTimestamp) {
-      throw new Error(
-        `Deployment ${objectKey(d.metadata)} has just been deleted at ${fresh.metadata.deletionTimestamp}`,
-      );
-    }
+    const owner = controllerIdentity(d.metadata, "apps/v1", "Deployment");
+    await checkCanAdopt(this.#client, resources.deployments, owner);
     this.#adoptionChecked = true;
   }
 
@@ -393,8 +385,4 @@ class PlanRun {
   #event(event: DeploymentEvent | undefined): void {
     if (event) this.#recorder.event(this.#deployment, event.type, event.reason, event.message);
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -18,10 +18,12 @@ import { copyJson } from "../../util/json-copy.js";
 import {
   adoptionPatch,
   claimObjects,
+  controllerIdentity,
   newControllerRef,
   releasePatch,
   type ControllerIdentity,
 } from "../replicaset/controller-ref.js";
+import { compareByCreation } from "../replicaset/pod-state.js";
 import {
   REVISION_ANNOTATION,
   ROLLBACK_TO_ANNOTATION,
@@ -61,7 +63,6 @@ import {
 import { POD_TEMPLATE_HASH_LABEL, equalIgnoreHash } from "./pod-template-hash.js";
 import {
   activeReplicaSets,
-  compareByCreation,
   compareByRevision,
   compareBySizeNewer,
   compareBySizeOlder,
@@ -161,15 +162,7 @@ class DeploymentSync {
   }
 
   #identity(): ControllerIdentity {
-    const m = this.#d.metadata;
-    return {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      name: m.name ?? "",
-      uid: m.uid ?? "",
-      namespace: m.namespace,
-      deletionTimestamp: m.deletionTimestamp,
-    };
+    return controllerIdentity(this.#d.metadata, "apps/v1", "Deployment");
   }
 
   /** Adopts matching orphans and releases what stopped matching (getReplicaSetsForDeployment). */

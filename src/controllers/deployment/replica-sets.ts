@@ -10,7 +10,8 @@ import {
   labelsWithHash,
   selectorWithHash,
 } from "./pod-template-hash.js";
-import { compareByCreation, sumStatusReplicas } from "./rollout-math.js";
+import { compareByCreation } from "../replicaset/pod-state.js";
+import { sumStatusReplicas } from "./rollout-math.js";
 
 /**
  * The Deployment's new ReplicaSet: the oldest whose template equals the Deployment's but for the

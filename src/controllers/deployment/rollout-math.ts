@@ -6,7 +6,7 @@
 import type { Deployment } from "../../api/apps/v1/deployment.js";
 import type { ReplicaSet } from "../../api/apps/v1/replica-set.js";
 import { scaledValue, type IntOrString } from "../../api/int-or-string.js";
-import { parseTime } from "../replicaset/pod-state.js";
+import { compareByCreation } from "../replicaset/pod-state.js";
 import { desiredReplicasAnnotation, maxReplicasAnnotation, revisionOf } from "./annotations.js";
 
 /** The Deployment's desired replicas (1 when unset, as the API defaults it). */
@@ -174,16 +174,6 @@ function replicaSetFraction(rs: ReplicaSet, d: Deployment): number {
   // Upstream divides by zero here and gets an undefined conversion; no change is the safe answer.
   if (sizedFor === 0) return 0;
   return roundHalfAwayFromZero((current * target) / sizedFor) - current;
-}
-
-/** Older first, then by name (upstream's ReplicaSetsByCreationTimestamp). */
-export function compareByCreation(a: ReplicaSet, b: ReplicaSet): number {
-  const ta = parseTime(a.metadata.creationTimestamp) ?? 0;
-  const tb = parseTime(b.metadata.creationTimestamp) ?? 0;
-  if (ta !== tb) return ta - tb;
-  const na = a.metadata.name ?? "";
-  const nb = b.metadata.name ?? "";
-  return na < nb ? -1 : na > nb ? 1 : 0;
 }
 
 /** Larger first; equal sizes older first (the order of scaling down). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
-import type { StatusReason } from "../../api/errors.js";
+import { StatusError, type StatusReason } from "../../api/errors.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import { ApiError } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
@@ -26,15 +26,7 @@ function fakeClient(existing: ControllerRevision[] = []): {
 } {
   const stored = new Map(existing.map((r) => [r.metadata.name ?? "", r]));
   const status = (code: number, reason: StatusReason) =>
-    new ApiError({
-      kind: "Status",
-      apiVersion: "v1",
-      status: "Failure",
-      message: reason,
-      reason,
-      code,
-      metadata: {},
-    });
+    new ApiError(new StatusError(code, reason, reason).status);
   const fake = {
     create: async (_res: unknown, obj: KubeObject) => {
       const name = obj.metadata.name ?? "";

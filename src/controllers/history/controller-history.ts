@@ -4,14 +4,14 @@
  * controller's informer; every write goes through the client.
  */
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
-import { isAlreadyExists, isConflict, isInvalid, isNotFound } from "../../client/api-error.js";
+import { isAlreadyExists, isConflict, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import type { Lister } from "../../client/lister.js";
 import { resources } from "../../client/resource.js";
-import { adoptionPatch, controllerRefOf, releasePatch } from "../replicaset/controller-ref.js";
+import { adoptObject, releaseObject } from "../replicaset/adoption.js";
+import { controllerRefOf } from "../replicaset/controller-ref.js";
 import type { ControllerIdentity } from "../replicaset/controller-ref.js";
-import { canonicalRevisionData } from "./revision-hash.js";
-import { renameForCollision } from "./revisions.js";
+import { equalRevision, renameForCollision } from "./revisions.js";
 
 /** How many names `create` tries before giving up (upstream tries for ever). */
 const MAX_COLLISION_ATTEMPTS = 10;
@@ -45,30 +45,34 @@ export class ControllerHistory {
   ): Promise<CreatedRevision> {
     let count = collisionCount;
     let candidate = renameForCollision(revision, owner.name, count);
-    const namespace = owner.namespace ?? "";
     for (let attempt = 0; attempt < MAX_COLLISION_ATTEMPTS; attempt++) {
-      try {
-        const created = await this.#client.create(resources.controllerRevisions, candidate, {
-          namespace,
-        });
-        return { revision: created, collisionCount: count };
-      } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
-      }
-      const name = candidate.metadata.name ?? "";
-      const existing = await this.#client.get<ControllerRevision>(
-        resources.controllerRevisions,
-        name,
-        { namespace },
-      );
-      if (canonicalRevisionData(existing.data) === canonicalRevisionData(candidate.data)) {
-        return { revision: existing, collisionCount: count };
-      }
+      const got = await this.createOrGet(candidate);
+      if (equalRevision(got, candidate)) return { revision: got, collisionCount: count };
       count++;
       candidate = renameForCollision(revision, owner.name, count);
     }
+    const namespace = owner.namespace ?? "";
     throw new Error(
       `Cannot create a revision of ${namespace}/${owner.name}: ${MAX_COLLISION_ATTEMPTS} names in a row collide with other revisions`,
+    );
+  }
+
+  /**
+   * Creates `revision` as it is. When its name is taken, resolves the revision that holds the
+   * name instead: the caller tells by `equalRevision` whether that is the same data (an earlier
+   * sync made it) or a hash collision.
+   */
+  async createOrGet(revision: ControllerRevision): Promise<ControllerRevision> {
+    const scope = { namespace: revision.metadata.namespace ?? "" };
+    try {
+      return await this.#client.create(resources.controllerRevisions, revision, scope);
+    } catch (err) {
+      if (!isAlreadyExists(err)) throw err;
+    }
+    return this.#client.get<ControllerRevision>(
+      resources.controllerRevisions,
+      revision.metadata.name ?? "",
+      scope,
     );
   }
 
@@ -98,34 +102,37 @@ export class ControllerHistory {
     }
   }
 
-  /** Deletes a revision; one already gone counts as deleted. */
+  /**
+   * Deletes a revision, with its UID as a precondition: one already gone, or replaced by another
+   * of that name, counts as deleted.
+   */
   async delete(revision: ControllerRevision): Promise<void> {
+    const uid = revision.metadata.uid;
     try {
       await this.#client.delete(resources.controllerRevisions, revision.metadata.name ?? "", {
         namespace: revision.metadata.namespace ?? "",
+        ...(uid ? { preconditions: { uid } } : {}),
       });
     } catch (err) {
-      if (!isNotFound(err)) throw err;
+      if (!isNotFound(err) && !isConflict(err)) throw err;
     }
   }
 
-  /** Makes `owner` the controller of an orphan revision; throws if someone controls it already. */
+  /**
+   * Makes `owner` the controller of an orphan revision; resolves undefined when the revision is
+   * gone, throws if someone controls it already.
+   */
   async adopt(
     owner: ControllerIdentity,
     revision: ControllerRevision,
-  ): Promise<ControllerRevision> {
+  ): Promise<ControllerRevision | undefined> {
     const ref = controllerRefOf(revision);
     if (ref) {
       throw new Error(
         `Cannot adopt revision ${revision.metadata.namespace ?? ""}/${revision.metadata.name ?? ""}: it is controlled by ${ref.kind} ${ref.name}`,
       );
     }
-    return this.#client.patch<ControllerRevision>(
-      resources.controllerRevisions,
-      revision.metadata.name ?? "",
-      adoptionPatch(owner, revision),
-      { namespace: revision.metadata.namespace ?? "" },
-    );
+    return adoptObject(this.#client, resources.controllerRevisions, owner, revision);
   }
 
   /**
@@ -136,17 +143,7 @@ export class ControllerHistory {
     owner: ControllerIdentity,
     revision: ControllerRevision,
   ): Promise<ControllerRevision | undefined> {
-    try {
-      return await this.#client.patch<ControllerRevision>(
-        resources.controllerRevisions,
-        revision.metadata.name ?? "",
-        releasePatch(owner, revision),
-        { namespace: revision.metadata.namespace ?? "" },
-      );
-    } catch (err) {
-      if (isNotFound(err) || isInvalid(err)) return undefined;
-      throw err;
-    }
+    return releaseObject(this.#client, resources.controllerRevisions, owner, revision);
   }
 
   /** The revisions of a namespace in the cache (the lister's objects: do not change them). */

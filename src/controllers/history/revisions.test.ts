@@ -4,6 +4,7 @@ import type { ControllerRevision } from "../../api/apps/v1/controller-revision.j
 import { labelSelectorFromSet } from "../../api/selectors/label-selector.js";
 import {
   canonicalRevisionData,
+  computeHash,
   controllerRevisionName,
   fnv32,
   hashControllerRevision,
@@ -12,8 +13,8 @@ import {
 import {
   CONTROLLER_REVISION_HASH_LABEL,
   chooseUpdateRevision,
-  claimRevisions,
   equalRevision,
+  keepOfDuplicates,
   newControllerRevision,
   nextRevisionNumber,
   ownedOrOrphanRevisions,
@@ -89,6 +90,27 @@ describe("revision hashing", () => {
     assert.notEqual(hashControllerRevision(a), hashControllerRevision({ other: true }));
   });
 
+  it("computeHash() is stable, ignores key order, and uses the safe alphabet", () => {
+    const a = computeHash({ spec: { x: 1, y: [1, 2] }, metadata: { labels: { app: "a" } } });
+    const b = computeHash({ metadata: { labels: { app: "a" } }, spec: { y: [1, 2], x: 1 } });
+    assert.equal(a, b);
+    assert.match(a, /^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
+    assert.notEqual(
+      a,
+      computeHash({ spec: { x: 2, y: [1, 2] }, metadata: { labels: { app: "a" } } }),
+    );
+  });
+
+  it("computeHash() changes with the collision count, and count 0 differs from none", () => {
+    const v = { image: "nginx" };
+    const none = computeHash(v);
+    const zero = computeHash(v, 0);
+    const one = computeHash(v, 1);
+    assert.notEqual(none, zero);
+    assert.notEqual(zero, one);
+    assert.equal(one, computeHash(v, 1));
+  });
+
   it("controllerRevisionName() cuts long owner names to fit 253 characters", () => {
     assert.equal(controllerRevisionName("web", "abc"), "web-abc");
     const name = controllerRevisionName("x".repeat(300), "h".repeat(10));
@@ -123,12 +145,34 @@ describe("newControllerRevision()", () => {
       },
     ]);
     assert.equal(r.revision, 4);
+    const named = newControllerRevision({
+      owner,
+      data,
+      revision: 1,
+      hash: "h1",
+      hashLabel: "controller-revision-hash",
+    });
+    assert.equal(named.metadata.name, "web-h1");
+    assert.deepEqual(named.metadata.labels, { "controller-revision-hash": "h1" });
     const renamed = renameForCollision(r, "web", 1);
     assert.equal(renamed.metadata.name, `web-${hashControllerRevision(data, 1)}`);
     assert.equal(
       renamed.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL],
       hashControllerRevision(data, 1),
     );
+  });
+});
+
+describe("keepOfDuplicates()", () => {
+  it("keeps the highest-numbered revision, the later one among equal numbers", () => {
+    const { keep, duplicates } = keepOfDuplicates([rev("a", 3, 1), rev("b", 5, 1), rev("c", 1, 1)]);
+    assert.equal(keep?.metadata.name, "b");
+    assert.deepEqual(
+      duplicates.map((r) => r.metadata.name),
+      ["a", "c"],
+    );
+    assert.equal(keepOfDuplicates([rev("x", 2, 1), rev("y", 2, 1)]).keep?.metadata.name, "y");
+    assert.deepEqual(keepOfDuplicates([]), { keep: undefined, duplicates: [] });
   });
 });
 
@@ -228,16 +272,12 @@ describe("revisionsToTruncate()", () => {
   }
 });
 
-describe("finding, adopting and releasing revisions", () => {
+describe("finding revisions", () => {
   const selector = labelSelectorFromSet({ app: "web" });
   const mine = rev("mine", 1, 1);
   const orphan = rev("orphan", 2, 2, { controller: null });
   const theirs = rev("theirs", 3, 3, { controller: "other-uid" });
   const unmatched = rev("unmatched", 4, 4, { labels: { app: "db" } });
-  const unmatchedOrphan = rev("unmatched-orphan", 5, 5, {
-    labels: { app: "db" },
-    controller: null,
-  });
 
   it("ownedOrOrphanRevisions() lists matching revisions the owner controls or nobody does", () => {
     const out = ownedOrOrphanRevisions(owner, [mine, orphan, theirs, unmatched], selector);
@@ -245,33 +285,6 @@ describe("finding, adopting and releasing revisions", () => {
       out.map((r) => r.metadata.name),
       ["mine", "orphan"],
     );
-  });
-
-  it("claimRevisions() adopts matching orphans and releases owned ones that stopped matching", () => {
-    const claim = claimRevisions(
-      owner,
-      [mine, orphan, theirs, unmatched, unmatchedOrphan],
-      selector,
-    );
-    assert.deepEqual(
-      claim.claimed.map((r) => r.metadata.name),
-      ["mine", "orphan"],
-    );
-    assert.deepEqual(
-      claim.adopt.map((r) => r.metadata.name),
-      ["orphan"],
-    );
-    assert.deepEqual(
-      claim.release.map((r) => r.metadata.name),
-      ["unmatched"],
-    );
-  });
-
-  it("claimRevisions() neither adopts nor releases while the owner is being deleted", () => {
-    const deleting = { ...owner, deletionTimestamp: "2024-01-01T00:00:00Z" };
-    const claim = claimRevisions(deleting, [mine, orphan, unmatched], selector);
-    assert.deepEqual(claim.adopt, []);
-    assert.deepEqual(claim.release, []);
   });
 });
 

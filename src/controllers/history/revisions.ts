@@ -7,9 +7,9 @@
  */
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
 import type { LabelSelector } from "../../api/selectors/label-selector.js";
-import { claimObjects, newControllerRef, type ClaimResult } from "../replicaset/controller-ref.js";
+import { newControllerRef } from "../replicaset/controller-ref.js";
 import type { ControllerIdentity } from "../replicaset/controller-ref.js";
-import { parseTime } from "../replicaset/pod-state.js";
+import { compareByCreation } from "../replicaset/pod-state.js";
 import {
   canonicalRevisionData,
   controllerRevisionName,
@@ -18,6 +18,12 @@ import {
 
 /** The label that carries the hash of a revision's data (upstream's ControllerRevisionHashLabel). */
 export const CONTROLLER_REVISION_HASH_LABEL = "controller.kubernetes.io/hash";
+
+/**
+ * The label on the pods of StatefulSets and DaemonSets naming the revision they were made from
+ * (upstream's ControllerRevisionHashLabelKey); a DaemonSet's revisions carry it too.
+ */
+export const POD_REVISION_HASH_LABEL = "controller-revision-hash";
 
 /** What a new revision is made of. */
 export interface NewRevisionOptions {
@@ -32,6 +38,13 @@ export interface NewRevisionOptions {
   revision: number;
   /** The owner's collision count, hashed into the name when set. */
   collisionCount?: number | undefined;
+  /**
+   * The hash that names the revision, for an owner that hashes something else than the data (a
+   * DaemonSet hashes its template); by default `hashControllerRevision(data, collisionCount)`.
+   */
+  hash?: string | undefined;
+  /** The label that carries the hash; `CONTROLLER_REVISION_HASH_LABEL` by default. */
+  hashLabel?: string | undefined;
 }
 
 /**
@@ -39,13 +52,13 @@ export interface NewRevisionOptions {
  * labelled with the template's labels and the hash (upstream's NewControllerRevision).
  */
 export function newControllerRevision(opts: NewRevisionOptions): ControllerRevision {
-  const hash = hashControllerRevision(opts.data, opts.collisionCount);
+  const hash = opts.hash ?? hashControllerRevision(opts.data, opts.collisionCount);
   const revision: ControllerRevision = {
     apiVersion: "apps/v1",
     kind: "ControllerRevision",
     metadata: {
       name: controllerRevisionName(opts.owner.name, hash),
-      labels: { ...opts.templateLabels, [CONTROLLER_REVISION_HASH_LABEL]: hash },
+      labels: { ...opts.templateLabels, [opts.hashLabel ?? CONTROLLER_REVISION_HASH_LABEL]: hash },
       ownerReferences: [newControllerRef(opts.owner)],
     },
     data: opts.data,
@@ -79,13 +92,7 @@ export function renameForCollision(
 export function sortRevisions(revisions: readonly ControllerRevision[]): ControllerRevision[] {
   return [...revisions].sort((a, b) => {
     const byNumber = (a.revision ?? 0) - (b.revision ?? 0);
-    if (byNumber !== 0) return byNumber;
-    const at = parseTime(a.metadata.creationTimestamp) ?? 0;
-    const bt = parseTime(b.metadata.creationTimestamp) ?? 0;
-    if (at !== bt) return at - bt;
-    const an = a.metadata.name ?? "";
-    const bn = b.metadata.name ?? "";
-    return an < bn ? -1 : an > bn ? 1 : 0;
+    return byNumber !== 0 ? byNumber : compareByCreation(a, b);
   });
 }
 
@@ -110,6 +117,20 @@ export function findEqualRevisions(
   return revisions.filter((r) => equalRevision(r, needle));
 }
 
+/**
+ * Of several revisions holding the same data, the one to keep: the highest number, the later in
+ * input order among equals. The others are duplicates to delete (upstream's DaemonSet controller
+ * dedups its current revisions so).
+ */
+export function keepOfDuplicates(equal: readonly ControllerRevision[]): {
+  keep: ControllerRevision | undefined;
+  duplicates: ControllerRevision[];
+} {
+  let keep: ControllerRevision | undefined;
+  for (const r of equal) if (!keep || (r.revision ?? 0) >= (keep.revision ?? 0)) keep = r;
+  return { keep, duplicates: equal.filter((r) => r !== keep) };
+}
+
 /** The number the next revision gets: one past the highest, or 1 for an empty history. */
 export function nextRevisionNumber(revisions: readonly ControllerRevision[]): number {
   let max = 0;
@@ -131,19 +152,6 @@ export function ownedOrOrphanRevisions(
     const ref = r.metadata.ownerReferences?.find((o) => o.controller === true);
     return !ref || ref.uid === owner.uid;
   });
-}
-
-/**
- * The claim pass over revisions (upstream's ControllerRevisionControllerRefManager): adopt
- * matching orphans, release owned revisions the selector stopped matching. The StatefulSet
- * controller adopts only; the DaemonSet controller does both.
- */
-export function claimRevisions(
-  owner: ControllerIdentity,
-  revisions: readonly ControllerRevision[],
-  selector: LabelSelector,
-): ClaimResult<ControllerRevision> {
-  return claimObjects(owner, revisions, (r) => selector.matches(r.metadata.labels));
 }
 
 /** What to do to make `candidate` (the owner's state now) the owner's newest revision. */

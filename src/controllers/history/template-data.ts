@@ -6,8 +6,10 @@
  */
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
 import type { PodTemplateSpec } from "../../api/core/v1/pod-spec.js";
+import type { ObjectMeta } from "../../api/meta/types.js";
 import { copyJson } from "../../util/json-copy.js";
 import { sortedJsonValue } from "./revision-hash.js";
+import type { NewRevisionOptions } from "./revisions.js";
 
 /** The revision data of a pod template. */
 export function templateRevisionData(template: PodTemplateSpec | undefined): unknown {
@@ -15,6 +17,22 @@ export function templateRevisionData(template: PodTemplateSpec | undefined): unk
   // Go encodes a template's unset creationTimestamp as null, and kubectl compares with that form.
   copy.metadata = { creationTimestamp: null, ...copy.metadata };
   return sortedJsonValue({ spec: { template: { ...copy, $patch: "replace" } } });
+}
+
+/**
+ * What a revision of `owner`'s current pod template holds besides its owner, number and name: the
+ * template as data, the template's labels (the owner's selector finds revisions by them), and
+ * the owner's annotations (upstream copies them, so a change cause shows in the history).
+ */
+export function templateRevisionContent(owner: {
+  metadata: ObjectMeta;
+  spec?: { template?: PodTemplateSpec | undefined } | undefined;
+}): Pick<NewRevisionOptions, "templateLabels" | "annotations" | "data"> {
+  return {
+    templateLabels: owner.spec?.template?.metadata?.labels,
+    annotations: owner.metadata.annotations,
+    data: templateRevisionData(owner.spec?.template),
+  };
 }
 
 /** The pod template a revision's data restores; throws when the data holds none. */

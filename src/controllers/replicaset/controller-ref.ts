@@ -4,7 +4,8 @@
  * controller owns an object when the object's controller reference names its UID; it adopts
  * matching orphans and releases owned objects that stopped matching.
  */
-import type { KubeObject, OwnerReference } from "../../api/meta/types.js";
+import type { KubeObject, ObjectMeta, OwnerReference } from "../../api/meta/types.js";
+import type { Lister } from "../../client/lister.js";
 
 /** The controller as the claim rules see it. */
 export interface ControllerIdentity {
@@ -15,6 +16,22 @@ export interface ControllerIdentity {
   namespace?: string | undefined;
   /** Set when the controller is being deleted: it then neither adopts nor releases. */
   deletionTimestamp?: string | undefined;
+}
+
+/** The identity of the controller whose metadata is `meta`, of type `apiVersion` and `kind`. */
+export function controllerIdentity(
+  meta: ObjectMeta,
+  apiVersion: string,
+  kind: string,
+): ControllerIdentity {
+  return {
+    apiVersion,
+    kind,
+    name: meta.name ?? "",
+    uid: meta.uid ?? "",
+    namespace: meta.namespace,
+    deletionTimestamp: meta.deletionTimestamp,
+  };
 }
 
 /** What the claim rules decide for one object. */
@@ -39,6 +56,25 @@ export interface ClaimResult<T> {
 /** The owner reference that marks `obj` as controlled, if any (the first with `controller: true`). */
 export function controllerRefOf(obj: KubeObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((ref) => ref.controller === true);
+}
+
+/**
+ * The controller of `obj` that `ref` (by default its controller reference) names, when the
+ * reference is to `kind` in `group` and `lister` holds that controller under the same UID: a
+ * controller deleted and made again under the same name does not own its predecessor's objects
+ * (upstream's resolveControllerRef).
+ */
+export function resolveControllerRef<T extends KubeObject>(
+  lister: Lister<T>,
+  type: { group: string; kind: string },
+  obj: KubeObject,
+  ref: OwnerReference | undefined = controllerRefOf(obj),
+): T | undefined {
+  if (!ref || ref.kind !== type.kind) return undefined;
+  const slash = ref.apiVersion.indexOf("/");
+  if ((slash < 0 ? "" : ref.apiVersion.slice(0, slash)) !== type.group) return undefined;
+  const owner = lister.get(obj.metadata.namespace ?? "", ref.name);
+  return owner?.metadata.uid === ref.uid ? owner : undefined;
 }
 
 /** The owner reference a controller puts on what it creates or adopts. */

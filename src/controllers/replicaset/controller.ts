@@ -10,23 +10,27 @@ import type { Pod } from "../../api/core/v1/pod.js";
 import type { ReplicationController } from "../../api/core/v1/replication-controller.js";
 import type { KubeObject } from "../../api/meta/types.js";
 import type { LabelSelector } from "../../api/selectors/label-selector.js";
-import { isConflict, isInvalid, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey, type ResourceDescriptor } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
+import { errorMessage } from "../../util/error-message.js";
+import { deepEqual } from "../../util/deep-equal.js";
 import type { Logger } from "../../util/log.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import { runQueue } from "../run-queue.js";
+import { writeStatus } from "../write-status.js";
 import {
   CONTROLLER_UID_INDEX,
   ensureControllerUidIndex,
   isNamespaceTerminating,
   ownedAndOrphans,
 } from "./controller-index.js";
-import { adoptionPatch, controllerRefOf, releasePatch } from "./controller-ref.js";
+import { adoptObject, checkCanAdopt, releaseObject } from "./adoption.js";
+import { controllerRefOf, resolveControllerRef } from "./controller-ref.js";
 import { ControllerExpectations } from "./expectations.js";
+import { deletePods } from "./pod-writes.js";
 import { isPodActive, isPodReady } from "./pod-state.js";
 import {
   planReplicaSetSync,
@@ -146,13 +150,8 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
 
   /** The key of the controller `pod`'s controller reference names, if it is one of ours. */
   #ownerKey(pod: Pod, ref = controllerRefOf(pod)): string | undefined {
-    if (!ref || ref.kind !== this.#kind.kind) return undefined;
-    const slash = ref.apiVersion.indexOf("/");
-    if ((slash < 0 ? "" : ref.apiVersion.slice(0, slash)) !== this.#kind.group) return undefined;
-    const namespace = pod.metadata.namespace ?? "";
-    const owner = this.#owners.lister.get(namespace, ref.name);
-    if (owner?.metadata.uid !== ref.uid) return undefined;
-    return objectKey(owner.metadata);
+    const owner = resolveControllerRef(this.#owners.lister, this.#kind, pod, ref);
+    return owner ? objectKey(owner.metadata) : undefined;
   }
 
   /** The controllers of `pod`'s namespace whose selector matches it: the candidates to adopt it. */
@@ -187,7 +186,7 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
 
   #podUpdated(old: Pod, pod: Pod): void {
     if (old.metadata.resourceVersion === pod.metadata.resourceVersion) return;
-    const labelsChanged = !sameLabels(old.metadata.labels, pod.metadata.labels);
+    const labelsChanged = !deepEqual(old.metadata.labels ?? {}, pod.metadata.labels ?? {});
     if (pod.metadata.deletionTimestamp) {
       // Graceful deletion began: the pod no longer counts, so its controller may act now.
       this.#podDeleted(pod);
@@ -252,8 +251,10 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
       now,
     });
 
-    if (plan.adopt.length) await this.#adopt(obj, controller, plan.adopt);
-    for (const pod of plan.release) await this.#release(controller, pod);
+    if (plan.adopt.length) await this.#adopt(controller, plan.adopt);
+    for (const pod of plan.release) {
+      await releaseObject(this.#client, resources.pods, controller.identity, pod);
+    }
 
     let failure: ReplicaFailure | undefined;
     if (plan.createCount > 0 && plan.podToCreate) {
@@ -268,7 +269,7 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
       status = replicaSetStatus(controller, plan.activePods, now, failure);
       changed = statusChanged(controller, status);
     }
-    if (changed) await this.#writeStatus(obj, status);
+    if (changed) await writeStatus(this.#client, this.#kind.resource, obj, status);
     if (failure) throw new Error(failure.message);
     if (plan.requeueAfterMs !== undefined) return { requeueAfter: plan.requeueAfterMs };
   }
@@ -296,48 +297,13 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
 
   /**
    * Adopts orphans, after checking with a live read that the controller is still the same object
-   * and not being deleted: the cache may lag behind a delete, and adopting then would keep pods
-   * alive that the garbage collector is about to orphan or delete.
+   * and not being deleted (`checkCanAdopt`). A pod deleted meanwhile needs no adopting; its
+   * deletion requeues this controller.
    */
-  async #adopt(obj: T, controller: ReplicatedController, pods: Pod[]): Promise<void> {
-    const id = controller.identity;
-    const fresh = await this.#client.get<T>(this.#kind.resource, id.name, {
-      namespace: id.namespace ?? "",
-    });
-    if (fresh.metadata.uid !== id.uid) {
-      throw new Error(
-        `original ${this.#kind.kind} ${objectKey(obj.metadata)} is gone: got uid ${fresh.metadata.uid}, wanted ${id.uid}`,
-      );
-    }
-    if (fresh.metadata.deletionTimestamp) {
-      throw new Error(
-        `${this.#kind.kind} ${objectKey(obj.metadata)} has just been deleted at ${fresh.metadata.deletionTimestamp}`,
-      );
-    }
-    for (const pod of pods) {
-      try {
-        await this.#client.patch(resources.pods, pod.metadata.name ?? "", adoptionPatch(id, pod), {
-          namespace: pod.metadata.namespace ?? "",
-        });
-      } catch (err) {
-        // A pod deleted meanwhile needs no adopting; its deletion requeues this controller.
-        if (!isNotFound(err)) throw err;
-      }
-    }
-  }
-
-  async #release(controller: ReplicatedController, pod: Pod): Promise<void> {
-    try {
-      await this.#client.patch(
-        resources.pods,
-        pod.metadata.name ?? "",
-        releasePatch(controller.identity, pod),
-        { namespace: pod.metadata.namespace ?? "" },
-      );
-    } catch (err) {
-      // Gone, or replaced by a pod of the same name (the UID precondition fails): nothing to release.
-      if (!isNotFound(err) && !isInvalid(err) && !isConflict(err)) throw err;
-    }
+  async #adopt(controller: ReplicatedController, pods: Pod[]): Promise<void> {
+    await checkCanAdopt(this.#client, this.#kind.resource, controller.identity);
+    for (const pod of pods)
+      await adoptObject(this.#client, resources.pods, controller.identity, pod);
   }
 
   /** Creates pods in slow-start batches; stops after a batch with a failure. */
@@ -388,65 +354,23 @@ export class ReplicaSetController<T extends KubeObject> implements Controller {
       key,
       pods.map((p) => objectKey(p.metadata)),
     );
-    let firstError: unknown;
-    await Promise.all(
-      pods.map(async (pod) => {
-        const podName = pod.metadata.name ?? "";
-        try {
-          await this.#client.delete(resources.pods, podName, {
-            namespace: pod.metadata.namespace ?? "",
-          });
-          this.#recorder.event(obj, "Normal", "SuccessfulDelete", `Deleted pod: ${podName}`);
-        } catch (err) {
-          // A delete that failed will not be observed (and a pod already gone was observed or will be).
-          this.#expectations.deletionObserved(key, objectKey(pod.metadata));
-          if (isNotFound(err)) return;
-          firstError ??= err;
-          this.#recorder.event(
-            obj,
-            "Warning",
-            "FailedDelete",
-            `Error deleting: ${errorMessage(err)}`,
-          );
-        }
-      }),
+    const firstError = await deletePods(
+      {
+        client: this.#client,
+        recorder: this.#recorder,
+        expectations: this.#expectations,
+        key,
+        owner: obj,
+      },
+      pods,
     );
     return firstError === undefined
       ? undefined
       : { action: "delete", message: errorMessage(firstError) };
-  }
-
-  /** Writes the status, retrying once on a conflict with the object as the server has it now. */
-  async #writeStatus(obj: T, status: object): Promise<void> {
-    const res = this.#kind.resource;
-    const scope = { namespace: obj.metadata.namespace ?? "" };
-    try {
-      await this.#client.updateStatus<T>(res, { ...obj, status } as T, scope);
-    } catch (err) {
-      if (isNotFound(err)) return;
-      if (!isConflict(err)) throw err;
-      const fresh = await this.#client.get<T>(res, obj.metadata.name ?? "", scope);
-      if (fresh.metadata.uid !== obj.metadata.uid) return;
-      await this.#client.updateStatus<T>(res, { ...fresh, status } as T, scope);
-    }
   }
 }
 
 function minReadySecondsOf(obj: KubeObject): number {
   const spec = (obj as { spec?: { minReadySeconds?: number } }).spec;
   return spec?.minReadySeconds ?? 0;
-}
-
-function sameLabels(
-  a: Readonly<Record<string, string>> | undefined,
-  b: Readonly<Record<string, string>> | undefined,
-): boolean {
-  if (a === b) return true;
-  const ak = Object.keys(a ?? {});
-  if (ak.length !== Object.keys(b ?? {}).length) return false;
-  return ak.every((k) => a?.[k] === b?.[k]);
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

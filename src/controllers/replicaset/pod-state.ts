@@ -5,6 +5,7 @@
  */
 import type { Pod } from "../../api/core/v1/pod.js";
 import type { PodCondition } from "../../api/core/v1/pod-spec.js";
+import type { KubeObject } from "../../api/meta/types.js";
 
 /** The annotation by which users rank pods for deletion: lower costs go first. */
 export const POD_DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost";
@@ -14,6 +15,19 @@ export function parseTime(text: string | null | undefined): number | undefined {
   if (!text) return undefined;
   const ms = Date.parse(text);
   return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * Older first, then by name: the order of upstream's ByCreationTimestamp sorts (of ReplicaSets,
+ * daemon pods, revisions of one number). Objects without a readable time count as the oldest.
+ */
+export function compareByCreation(a: KubeObject, b: KubeObject): number {
+  const at = parseTime(a.metadata.creationTimestamp) ?? 0;
+  const bt = parseTime(b.metadata.creationTimestamp) ?? 0;
+  if (at !== bt) return at - bt;
+  const an = a.metadata.name ?? "";
+  const bn = b.metadata.name ?? "";
+  return an < bn ? -1 : an > bn ? 1 : 0;
 }
 
 /** A time as metav1.Time serializes it: RFC 3339 in UTC with whole seconds (`2024-01-01T00:00:00Z`). */

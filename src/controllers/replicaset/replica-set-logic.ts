@@ -12,7 +12,12 @@ import {
   labelSelectorFromObject,
   labelSelectorFromSet,
 } from "../../api/selectors/label-selector.js";
-import { claimObjects, newControllerRef, type ControllerIdentity } from "./controller-ref.js";
+import {
+  claimObjects,
+  controllerIdentity,
+  newControllerRef,
+  type ControllerIdentity,
+} from "./controller-ref.js";
 import { podsToDelete } from "./pod-deletion-order.js";
 import { formatTime, isPodActive, isPodAvailable, isPodReady } from "./pod-state.js";
 import { podFromTemplate } from "./pod-template.js";
@@ -56,7 +61,7 @@ export interface ReplicatedController {
 /** A ReplicaSet as a replicated controller. Throws SelectorParseError on an unreadable selector. */
 export function replicaSetController(rs: ReplicaSet): ReplicatedController {
   return {
-    identity: identityOf(rs.metadata, "apps/v1", "ReplicaSet"),
+    identity: controllerIdentity(rs.metadata, "apps/v1", "ReplicaSet"),
     generation: rs.metadata.generation ?? 0,
     replicas: rs.spec?.replicas ?? 1,
     minReadySeconds: rs.spec?.minReadySeconds ?? 0,
@@ -73,28 +78,13 @@ export function replicaSetController(rs: ReplicaSet): ReplicatedController {
 export function replicationControllerController(rc: ReplicationController): ReplicatedController {
   const labels = rc.spec?.selector ?? {};
   return {
-    identity: identityOf(rc.metadata, "v1", "ReplicationController"),
+    identity: controllerIdentity(rc.metadata, "v1", "ReplicationController"),
     generation: rc.metadata.generation ?? 0,
     replicas: rc.spec?.replicas ?? 1,
     minReadySeconds: rc.spec?.minReadySeconds ?? 0,
     selector: Object.keys(labels).length ? labelSelectorFromSet(labels) : LabelSelector.nothing(),
     template: rc.spec?.template,
     status: rc.status ?? {},
-  };
-}
-
-function identityOf(
-  meta: ReplicaSet["metadata"],
-  apiVersion: string,
-  kind: string,
-): ControllerIdentity {
-  return {
-    apiVersion,
-    kind,
-    name: meta.name ?? "",
-    uid: meta.uid ?? "",
-    namespace: meta.namespace,
-    deletionTimestamp: meta.deletionTimestamp,
   };
 }
 

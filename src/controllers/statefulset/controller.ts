@@ -5,16 +5,16 @@
  * `planStatefulSetSync`, carries out its phases, writes the status and trims the history.
  */
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
-import type { StatefulSet, StatefulSetStatus } from "../../api/apps/v1/stateful-set.js";
+import type { StatefulSet } from "../../api/apps/v1/stateful-set.js";
 import type { PersistentVolumeClaim } from "../../api/core/v1/persistent-volume-claim.js";
 import type { Pod } from "../../api/core/v1/pod.js";
 import { labelSelectorFromObject, type LabelSelector } from "../../api/selectors/label-selector.js";
-import { isConflict, isInvalid, isNotFound } from "../../client/api-error.js";
 import type { KubeClient } from "../../client/client.js";
 import { EventRecorder } from "../../client/event-recorder.js";
 import type { Informer } from "../../client/informer.js";
 import { objectKey, resources, splitKey } from "../../client/resource.js";
 import { WorkQueue, type ReconcileResult } from "../../client/work-queue.js";
+import { deepEqual } from "../../util/deep-equal.js";
 import type { Logger } from "../../util/log.js";
 import { ControllerHistory } from "../history/controller-history.js";
 import {
@@ -26,16 +26,17 @@ import {
 } from "../history/revisions.js";
 import type { Controller, ControllerContext } from "../manager.js";
 import { ensureControllerUidIndex, ownedAndOrphans } from "../replicaset/controller-index.js";
+import { checkCanAdopt, claimThroughApi } from "../replicaset/adoption.js";
 import {
-  adoptionPatch,
-  claimObjects,
+  controllerIdentity,
   controllerRefOf,
   newControllerRef,
-  releasePatch,
+  resolveControllerRef,
   type ControllerIdentity,
 } from "../replicaset/controller-ref.js";
 import { isPodReady } from "../replicaset/pod-state.js";
 import { runQueue } from "../run-queue.js";
+import { writeStatus } from "../write-status.js";
 import { isMemberOf, podRevision } from "./identity.js";
 import { StatefulPodControl } from "./pod-control.js";
 import { applyRevision, newStatefulSetRevision } from "./revision.js";
@@ -120,9 +121,12 @@ export class StatefulSetController implements Controller {
 
   /** The set a pod's controller reference names, if it is a StatefulSet we know by that UID. */
   #owner(pod: Pod, ref = controllerRefOf(pod)): StatefulSet | undefined {
-    if (!ref || ref.kind !== "StatefulSet" || !ref.apiVersion.startsWith("apps/")) return undefined;
-    const set = this.#sets.lister.get(pod.metadata.namespace ?? "", ref.name);
-    return set?.metadata.uid === ref.uid ? set : undefined;
+    return resolveControllerRef(
+      this.#sets.lister,
+      { group: "apps", kind: "StatefulSet" },
+      pod,
+      ref,
+    );
   }
 
   #enqueueOwner(pod: Pod, ref = controllerRefOf(pod)): StatefulSet | undefined {
@@ -164,7 +168,8 @@ export class StatefulSetController implements Controller {
       }
       return;
     }
-    if (oldRef || !sameLabels(old.metadata.labels, pod.metadata.labels)) this.#enqueueMatching(pod);
+    if (oldRef || !deepEqual(old.metadata.labels ?? {}, pod.metadata.labels ?? {}))
+      this.#enqueueMatching(pod);
   }
 
   /** One sync of the set `key` names. */
@@ -180,14 +185,7 @@ export class StatefulSetController implements Controller {
       this.#log.warn("Cannot sync: unreadable selector", { controller: this.name, key, err });
       return;
     }
-    const owner: ControllerIdentity = {
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      name,
-      namespace,
-      uid: set.metadata.uid ?? "",
-      deletionTimestamp: set.metadata.deletionTimestamp,
-    };
+    const owner = controllerIdentity(set.metadata, "apps/v1", "StatefulSet");
 
     const revisions = await this.#adoptOrphanRevisions(set, owner, selector);
     const pods = await this.#claimPods(set, owner, selector);
@@ -247,7 +245,9 @@ export class StatefulSetController implements Controller {
     }
 
     const status = completeRollingUpdate(set, plan.status);
-    if (statusChanged(set, status)) await this.#writeStatus(set, status);
+    if (statusChanged(set, status)) {
+      await writeStatus(this.#client, resources.statefulSets, set, status);
+    }
     await this.#truncateHistory(set, pods, sorted, currentRevision, updateRevision);
     if (failure !== undefined) throw failure;
 
@@ -269,20 +269,16 @@ export class StatefulSetController implements Controller {
   ): Promise<ControllerRevision[]> {
     const namespace = owner.namespace ?? "";
     const revisions = ownedOrOrphanRevisions(owner, this.#history.list(namespace), selector);
+    const owned = revisions.filter((r) => controllerRefOf(r));
     const orphans = revisions.filter((r) => !controllerRefOf(r));
-    if (orphans.length === 0 || set.metadata.deletionTimestamp) {
-      return revisions.filter((r) => controllerRefOf(r));
-    }
-    await this.#checkCanAdopt(set);
-    const adopted: ControllerRevision[] = [];
+    if (orphans.length === 0 || set.metadata.deletionTimestamp) return owned;
+
+    await checkCanAdopt(this.#client, resources.statefulSets, owner);
     for (const revision of orphans) {
-      try {
-        adopted.push(await this.#history.adopt(owner, revision));
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-      }
+      const adopted = await this.#history.adopt(owner, revision);
+      if (adopted) owned.push(adopted);
     }
-    return [...revisions.filter((r) => controllerRefOf(r)), ...adopted];
+    return owned;
   }
 
   /**
@@ -294,69 +290,14 @@ export class StatefulSetController implements Controller {
     owner: ControllerIdentity,
     selector: LabelSelector,
   ): Promise<Pod[]> {
-    const candidates = ownedAndOrphans(this.#pods, owner.namespace ?? "", owner.uid);
-    const claim = claimObjects(
+    return claimThroughApi({
+      client: this.#client,
+      resource: resources.pods,
+      ownerResource: resources.statefulSets,
       owner,
-      candidates,
-      (pod) => selector.matches(pod.metadata.labels) && isMemberOf(set, pod),
-    );
-    if (claim.adopt.length) await this.#checkCanAdopt(set);
-    const gone = new Set<Pod>();
-    for (const pod of claim.adopt) {
-      try {
-        await this.#client.patch(
-          resources.pods,
-          pod.metadata.name ?? "",
-          adoptionPatch(owner, pod),
-          {
-            namespace: pod.metadata.namespace ?? "",
-          },
-        );
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        gone.add(pod);
-      }
-    }
-    for (const pod of claim.release) {
-      try {
-        await this.#client.patch(
-          resources.pods,
-          pod.metadata.name ?? "",
-          releasePatch(owner, pod),
-          {
-            namespace: pod.metadata.namespace ?? "",
-          },
-        );
-      } catch (err) {
-        // Gone, or replaced by a pod of the same name (the UID precondition fails).
-        if (!isNotFound(err) && !isInvalid(err) && !isConflict(err)) throw err;
-      }
-    }
-    return claim.claimed.filter((pod) => !gone.has(pod));
-  }
-
-  /**
-   * Checks with a live read that the set is the same object and not being deleted: the cache may
-   * lag behind a delete, and adopting then would keep objects the garbage collector should take.
-   */
-  async #checkCanAdopt(set: StatefulSet): Promise<void> {
-    const fresh = await this.#client.get<StatefulSet>(
-      resources.statefulSets,
-      set.metadata.name ?? "",
-      {
-        namespace: set.metadata.namespace ?? "",
-      },
-    );
-    if (fresh.metadata.uid !== set.metadata.uid) {
-      throw new Error(
-        `Cannot adopt for StatefulSet ${objectKey(set.metadata)}: it was replaced (uid ${fresh.metadata.uid ?? ""}, wanted ${set.metadata.uid ?? ""})`,
-      );
-    }
-    if (fresh.metadata.deletionTimestamp) {
-      throw new Error(
-        `Cannot adopt for StatefulSet ${objectKey(set.metadata)}: it is being deleted since ${fresh.metadata.deletionTimestamp}`,
-      );
-    }
+      candidates: ownedAndOrphans(this.#pods, owner.namespace ?? "", owner.uid),
+      matches: (pod) => selector.matches(pod.metadata.labels) && isMemberOf(set, pod),
+    });
   }
 
   /** Deletes the oldest revisions no pod runs beyond `revisionHistoryLimit`. */
@@ -377,39 +318,4 @@ export class StatefulSetController implements Controller {
       await this.#history.delete(revision);
     }
   }
-
-  /** Writes the status, retrying once on a conflict with the set as the server has it now. */
-  async #writeStatus(set: StatefulSet, status: StatefulSetStatus): Promise<void> {
-    const scope = { namespace: set.metadata.namespace ?? "" };
-    try {
-      await this.#client.updateStatus<StatefulSet>(
-        resources.statefulSets,
-        { ...set, status },
-        scope,
-      );
-    } catch (err) {
-      if (isNotFound(err)) return;
-      if (!isConflict(err)) throw err;
-      const fresh = await this.#client.get<StatefulSet>(
-        resources.statefulSets,
-        set.metadata.name ?? "",
-        scope,
-      );
-      if (fresh.metadata.uid !== set.metadata.uid) return;
-      await this.#client.updateStatus<StatefulSet>(
-        resources.statefulSets,
-        { ...fresh, status },
-        scope,
-      );
-    }
-  }
-}
-
-function sameLabels(
-  a: Readonly<Record<string, string>> | undefined,
-  b: Readonly<Record<string, string>> | undefined,
-): boolean {
-  const ak = Object.keys(a ?? {});
-  if (ak.length !== Object.keys(b ?? {}).length) return false;
-  return ak.every((k) => a?.[k] === b?.[k]);
 }

@@ -9,14 +9,13 @@ import type { Pod } from "../../api/core/v1/pod.js";
 import type { Volume } from "../../api/core/v1/pod-shapes.js";
 import type { OwnerReference } from "../../api/meta/types.js";
 import { copyJson } from "../../util/json-copy.js";
+import { POD_REVISION_HASH_LABEL } from "../history/revisions.js";
 import { podFromTemplate } from "../replicaset/pod-template.js";
 
 /** The label with the pod's own name, by which a headless Service can pick one pod. */
 export const POD_NAME_LABEL = "statefulset.kubernetes.io/pod-name";
 /** The label with the pod's ordinal. */
 export const POD_INDEX_LABEL = "apps.kubernetes.io/pod-index";
-/** The label with the name of the ControllerRevision the pod was made from. */
-export const REVISION_LABEL = "controller-revision-hash";
 
 /** The first ordinal of the set's pods (`spec.ordinals.start`, 0 by default). */
 export function startOrdinal(set: StatefulSet): number {
@@ -64,7 +63,7 @@ export function inOrdinalRange(set: StatefulSet, pod: Pod): boolean {
 
 /** The name of the revision the pod was made from, from its label. */
 export function podRevision(pod: Pod): string | undefined {
-  return pod.metadata.labels?.[REVISION_LABEL];
+  return pod.metadata.labels?.[POD_REVISION_HASH_LABEL];
 }
 
 /** The name of the claim a template gives the pod with `ordinal`. */
@@ -170,7 +169,7 @@ export function newStatefulSetPod(
   const pod = podFromTemplate(set.spec?.template, owner, controllerRef);
   delete pod.metadata.generateName;
   applyIdentity(set, pod, ordinal);
-  pod.metadata.labels = { ...pod.metadata.labels, [REVISION_LABEL]: revision };
+  pod.metadata.labels = { ...pod.metadata.labels, [POD_REVISION_HASH_LABEL]: revision };
   pod.spec = { ...pod.spec, hostname: pod.metadata.name ?? "" };
   if (set.spec?.serviceName) pod.spec.subdomain = set.spec.serviceName;
   applyStorage(set, pod, ordinal);

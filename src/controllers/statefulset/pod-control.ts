@@ -10,6 +10,7 @@ import { isAlreadyExists, isConflict, isNotFound } from "../../client/api-error.
 import type { KubeClient } from "../../client/client.js";
 import type { EventRecorder } from "../../client/event-recorder.js";
 import { resources } from "../../client/resource.js";
+import { errorMessage } from "../../util/error-message.js";
 import { isNamespaceTerminating } from "../replicaset/controller-index.js";
 import { RetryLater } from "../run-queue.js";
 import { slowStartBatches } from "../replicaset/replica-set-logic.js";
@@ -199,8 +200,4 @@ export class StatefulPodControl {
       `Failed to ${verb} Pod ${pod} in StatefulSet ${setName}: ${errorMessage(err)}`,
     );
   }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -2,7 +2,7 @@
 import type { ControllerRevision } from "../../api/apps/v1/controller-revision.js";
 import type { StatefulSet } from "../../api/apps/v1/stateful-set.js";
 import { newControllerRevision } from "../history/revisions.js";
-import { templateOfRevision, templateRevisionData } from "../history/template-data.js";
+import { templateOfRevision, templateRevisionContent } from "../history/template-data.js";
 import type { ControllerIdentity } from "../replicaset/controller-ref.js";
 
 /** The set with its template replaced by the revision's (upstream's ApplyRevision). */
@@ -22,9 +22,7 @@ export function newStatefulSetRevision(
 ): ControllerRevision {
   return newControllerRevision({
     owner,
-    templateLabels: set.spec?.template?.metadata?.labels,
-    annotations: set.metadata.annotations,
-    data: templateRevisionData(set.spec?.template),
+    ...templateRevisionContent(set),
     revision,
     collisionCount,
   });
