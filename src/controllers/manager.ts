@@ -18,6 +18,8 @@ import {
   newReplicationControllerController,
 } from "./replicaset/controller.js";
 import { newServiceAccountController } from "./serviceaccount/controller.js";
+import { newPersistentVolumeBinder } from "./volume/controller.js";
+import { newLocalPathProvisioner } from "./volume/local-path.js";
 
 /** A controller: named, and running until `signal` aborts (its informers are started by the manager). */
 export interface Controller {
@@ -43,6 +45,8 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   replicaset: newReplicaSetController,
   replicationcontroller: newReplicationControllerController,
   deployment: newDeploymentController,
+  "persistentvolume-binder": newPersistentVolumeBinder,
+  "local-path-provisioner": newLocalPathProvisioner,
 };
 
 /** The lease the controller manager elects its leader on. */
