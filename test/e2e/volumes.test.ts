@@ -404,4 +404,70 @@ describe("persistent volumes (kubectl)", () => {
       "needs-immediate scheduled",
     );
   });
+
+  it("Delete on a volume made by hand: the claim's deletion leaves it Failed, as no plugin deletes it", async () => {
+    await ok(
+      ["create", "-f", "-"],
+      json(
+        pv("by-hand", { capacity: { storage: "9Gi" }, persistentVolumeReclaimPolicy: "Delete" }),
+      ),
+    );
+    await ok(
+      ["create", "-f", "-"],
+      json(
+        pvc("uses-by-hand", { storageClassName: "", resources: { requests: { storage: "9Gi" } } }),
+      ),
+    );
+    await eventually(async () => (await claimPhase("uses-by-hand")) === "Bound", 20_000, "Bound");
+    await ok(["delete", "pvc", "uses-by-hand"]);
+    await eventually(async () => (await volumePhase("by-hand")) === "Failed", 20_000, "Failed");
+    assert.match(
+      await eventsOf("PersistentVolume", "by-hand"),
+      /VolumeFailedDelete\s+error getting deleter volume plugin for volume "by-hand": no deletable volume plugin matched/,
+    );
+  });
+
+  it("a claim made while no class is the default gets the default class once one is marked", async () => {
+    const mark = (value: string) =>
+      ok([
+        "annotate",
+        "storageclass",
+        "standard",
+        `storageclass.kubernetes.io/is-default-class=${value}`,
+        "--overwrite",
+      ]);
+    await mark("false");
+    try {
+      await ok(
+        ["create", "-f", "-"],
+        json({
+          apiVersion: "v1",
+          kind: "PersistentVolumeClaim",
+          metadata: { name: "late" },
+          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "40Gi" } } },
+        }),
+      );
+      const created = JSON.parse(await ok(["get", "pvc", "late", "-o", "json"]));
+      assert.equal(created.spec.storageClassName, undefined);
+      await eventually(
+        async () => /FailedBinding/.test(await eventsOf("PersistentVolumeClaim", "late")),
+        20_000,
+        "FailedBinding while no class is the default",
+      );
+    } finally {
+      await mark("true");
+    }
+    await eventually(
+      async () =>
+        JSON.parse(await ok(["get", "pvc", "late", "-o", "json"])).spec.storageClassName ===
+        "standard",
+      20_000,
+      "default class assigned",
+    );
+    await eventually(
+      async () => /WaitForFirstConsumer/.test(await eventsOf("PersistentVolumeClaim", "late")),
+      20_000,
+      "WaitForFirstConsumer once in the default class",
+    );
+  });
 });
