@@ -470,4 +470,109 @@ describe("persistent volumes (kubectl)", () => {
       "WaitForFirstConsumer once in the default class",
     );
   });
+
+  it("local volumes of a no-provisioner WaitForFirstConsumer class: the pod goes where its volume is", async () => {
+    await ok(
+      ["create", "-f", "-"],
+      json({
+        apiVersion: "storage.k8s.io/v1",
+        kind: "StorageClass",
+        metadata: { name: "local-storage" },
+        provisioner: "kubernetes.io/no-provisioner",
+        volumeBindingMode: "WaitForFirstConsumer",
+      }),
+    );
+    const onSim1 = {
+      storageClassName: "local-storage",
+      local: { path: "/mnt/disks/one" },
+      hostPath: undefined,
+      nodeAffinity: {
+        required: {
+          nodeSelectorTerms: [
+            {
+              matchExpressions: [
+                { key: "kubernetes.io/hostname", operator: "In", values: ["sim-1"] },
+              ],
+            },
+          ],
+        },
+      },
+    };
+    await ok(["create", "-f", "-"], json(pv("local-one", onSim1)));
+    await ok(
+      ["create", "-f", "-"],
+      json(pvc("local-claim", { storageClassName: "local-storage" })),
+    );
+    await eventually(
+      async () =>
+        /WaitForFirstConsumer/.test(await eventsOf("PersistentVolumeClaim", "local-claim")),
+      20_000,
+      "WaitForFirstConsumer",
+    );
+    assert.equal(await claimPhase("local-claim"), "Pending");
+    assert.equal(await volumePhase("local-one"), "Available");
+    await ok(
+      ["create", "-f", "-"],
+      json({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "local-user" },
+        spec: {
+          containers: [{ name: "c", image: "busybox" }],
+          volumes: [{ name: "d", persistentVolumeClaim: { claimName: "local-claim" } }],
+        },
+      }),
+    );
+    await eventually(
+      async () =>
+        (await api(cluster.url, "/api/v1/namespaces/default/pods/local-user")).body.spec
+          ?.nodeName === "sim-1",
+      30_000,
+      "local-user on sim-1",
+    );
+    const claim = JSON.parse(await ok(["get", "pvc", "local-claim", "-o", "json"]));
+    assert.equal(claim.spec.volumeName, "local-one");
+    assert.equal(claim.status.phase, "Bound");
+
+    // A second claim of the class has no volume left: its pod cannot be scheduled.
+    await ok(
+      ["create", "-f", "-"],
+      json(pvc("local-claim-2", { storageClassName: "local-storage" })),
+    );
+    await ok(
+      ["create", "-f", "-"],
+      json({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "local-user-2" },
+        spec: {
+          containers: [{ name: "c", image: "busybox" }],
+          volumes: [{ name: "d", persistentVolumeClaim: { claimName: "local-claim-2" } }],
+        },
+      }),
+    );
+    await eventually(
+      async () =>
+        /FailedScheduling\s+0\/2 nodes are available: 2 node\(s\) didn't find available persistent volumes to bind\./.test(
+          await eventsOf("Pod", "local-user-2"),
+        ),
+      30_000,
+      "FailedScheduling: no volume to bind",
+    );
+  });
+
+  it("a bound claim whose volume is deleted is Lost", async () => {
+    await ok(["create", "-f", "-"], json(pv("fragile", { capacity: { storage: "11Gi" } })));
+    await ok(
+      ["create", "-f", "-"],
+      json(pvc("loses-it", { storageClassName: "", resources: { requests: { storage: "11Gi" } } })),
+    );
+    await eventually(async () => (await claimPhase("loses-it")) === "Bound", 20_000, "Bound");
+    await ok(["delete", "pv", "fragile"]);
+    await eventually(async () => (await claimPhase("loses-it")) === "Lost", 20_000, "Lost");
+    assert.match(
+      await eventsOf("PersistentVolumeClaim", "loses-it"),
+      /ClaimLost\s+Bound claim has lost its PersistentVolume\. Data on the volume is lost!/,
+    );
+  });
 });
