@@ -20,6 +20,10 @@ import {
 import { newServiceAccountController } from "./serviceaccount/controller.js";
 import { newPersistentVolumeBinder } from "./volume/controller.js";
 import { newLocalPathProvisioner } from "./volume/local-path.js";
+import {
+  newClaimProtectionController,
+  newVolumeProtectionController,
+} from "./volume/protection.js";
 
 /** A controller: named, and running until `signal` aborts (its informers are started by the manager). */
 export interface Controller {
@@ -47,6 +51,8 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   deployment: newDeploymentController,
   "persistentvolume-binder": newPersistentVolumeBinder,
   "local-path-provisioner": newLocalPathProvisioner,
+  "pvc-protection": newClaimProtectionController,
+  "pv-protection": newVolumeProtectionController,
 };
 
 /** The lease the controller manager elects its leader on. */

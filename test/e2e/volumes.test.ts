@@ -561,18 +561,89 @@ describe("persistent volumes (kubectl)", () => {
     );
   });
 
-  it("a bound claim whose volume is deleted is Lost", async () => {
+  it("a bound volume waits for its claim (pv-protection); deleted anyway, its claim is Lost", async () => {
     await ok(["create", "-f", "-"], json(pv("fragile", { capacity: { storage: "11Gi" } })));
     await ok(
       ["create", "-f", "-"],
       json(pvc("loses-it", { storageClassName: "", resources: { requests: { storage: "11Gi" } } })),
     );
     await eventually(async () => (await claimPhase("loses-it")) === "Bound", 20_000, "Bound");
-    await ok(["delete", "pv", "fragile"]);
+    await eventually(
+      async () =>
+        (await api(cluster.url, "/api/v1/persistentvolumes/fragile")).body.metadata
+          .finalizers?.[0] === "kubernetes.io/pv-protection",
+      20_000,
+      "pv-protection finalizer",
+    );
+    await ok(["delete", "pv", "fragile", "--wait=false"]);
+    await eventually(
+      async () =>
+        /^fragile\s+11Gi\s+RWO\s+Retain\s+Terminating\s/m.test(
+          await ok(["get", "pv", "fragile", "--no-headers"]),
+        ),
+      20_000,
+      "volume Terminating",
+    );
+    assert.equal(await claimPhase("loses-it"), "Bound");
+
+    // Removing the finalizer by hand lets the volume go: the claim has lost it.
+    await ok(["patch", "pv", "fragile", "--type=merge", "-p", '{"metadata":{"finalizers":null}}']);
     await eventually(async () => (await claimPhase("loses-it")) === "Lost", 20_000, "Lost");
     assert.match(
       await eventsOf("PersistentVolumeClaim", "loses-it"),
       /ClaimLost\s+Bound claim has lost its PersistentVolume\. Data on the volume is lost!/,
+    );
+  });
+
+  it("a claim in use by a pod stays Terminating until the pod is gone (pvc-protection)", async () => {
+    await ok(
+      ["create", "-f", "-"],
+      json(pvc("in-use", { resources: { requests: { storage: "1Gi" } } })),
+    );
+    await ok(
+      ["create", "-f", "-"],
+      json({
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: { name: "holder" },
+        spec: {
+          containers: [{ name: "c", image: "busybox" }],
+          volumes: [{ name: "d", persistentVolumeClaim: { claimName: "in-use" } }],
+        },
+      }),
+    );
+    await eventually(async () => (await claimPhase("in-use")) === "Bound", 30_000, "in-use Bound");
+    const claim = JSON.parse(await ok(["get", "pvc", "in-use", "-o", "json"]));
+    assert.deepEqual(claim.metadata.finalizers, ["kubernetes.io/pvc-protection"]);
+    const volumeName = claim.spec.volumeName as string;
+
+    await ok(["delete", "pvc", "in-use", "--wait=false"]);
+    await eventually(
+      async () =>
+        /^in-use\s+Terminating\s/m.test(await ok(["get", "pvc", "in-use", "--no-headers"])),
+      20_000,
+      "claim Terminating",
+    );
+    // Still there a moment later: the pod holds it.
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(
+      (await api(cluster.url, "/api/v1/namespaces/default/persistentvolumeclaims/in-use")).status,
+      200,
+    );
+
+    await ok(["delete", "pod", "holder", "--grace-period=0", "--force"]);
+    await eventually(
+      async () =>
+        (await api(cluster.url, "/api/v1/namespaces/default/persistentvolumeclaims/in-use"))
+          .status === 404,
+      30_000,
+      "claim gone after its pod",
+    );
+    await eventually(
+      async () =>
+        (await api(cluster.url, `/api/v1/persistentvolumes/${volumeName}`)).status === 404,
+      30_000,
+      "its provisioned volume deleted",
     );
   });
 });
