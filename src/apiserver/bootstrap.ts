@@ -36,25 +36,28 @@ export async function bootstrap(
     },
   };
   await ensure(stores.services, "default", kubernetes);
-  if (stores.storageClasses) await ensure(stores.storageClasses, "", STANDARD_STORAGE_CLASS);
+  if (stores.storageClasses) await ensure(stores.storageClasses, "", standardStorageClass());
 }
 
 /**
  * The default StorageClass: volumes from the local-path provisioner on the node the pod goes to,
  * deleted with their claims. An administrator may delete it or unmark it; it is only made when absent,
- * so a deleted one comes back on the next start unless another class of that name exists.
+ * so a deleted one comes back on the next start unless another class of that name exists. A new
+ * object each call: the store fills in the metadata of what it creates.
  */
-export const STANDARD_STORAGE_CLASS: KubeObject = {
-  apiVersion: "storage.k8s.io/v1",
-  kind: "StorageClass",
-  metadata: {
-    name: "standard",
-    annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
-  },
-  provisioner: "kates.dev/local-path",
-  reclaimPolicy: "Delete",
-  volumeBindingMode: "WaitForFirstConsumer",
-};
+export function standardStorageClass(): KubeObject {
+  return {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: {
+      name: "standard",
+      annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+    },
+    provisioner: "kates.dev/local-path",
+    reclaimPolicy: "Delete",
+    volumeBindingMode: "WaitForFirstConsumer",
+  };
+}
 
 /**
  * Creates `obj` unless it exists. Existence is checked first: creating it again would fail admission
