@@ -85,6 +85,19 @@ describe("decideClaim()", () => {
       want: "assignClass standard",
     },
     {
+      name: "a claim created without a class binds a volume without a class before taking the default",
+      input: input({
+        claim: (() => {
+          const c = claim("c");
+          delete c.spec!.storageClassName;
+          return c;
+        })(),
+        defaultClass: "standard",
+        volumes: [volume("v")],
+      }),
+      want: "bind v",
+    },
+    {
       name: 'a claim of class "" never gets the default class',
       input: input({ claim: claim("c"), defaultClass: "standard" }),
       want: "pending | Normal/FailedBinding: no persistent volumes available for this claim and no storage class is set",

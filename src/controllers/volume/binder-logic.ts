@@ -78,12 +78,6 @@ function decideUnboundClaim(input: ClaimSyncInput): ClaimDecision {
   const volumeName = claim.spec?.volumeName ?? "";
 
   if (volumeName === "") {
-    const hasClass =
-      claim.spec?.storageClassName !== undefined ||
-      claim.metadata.annotations?.[BETA_STORAGE_CLASS_ANNOTATION] !== undefined;
-    if (!hasClass && input.defaultClass) {
-      return { action: "assignClass", className: input.defaultClass };
-    }
     const className = claimClass(claim);
     const waitsForConsumer = input.storageClass?.volumeBindingMode === "WaitForFirstConsumer";
     const nodeSelected = claim.metadata.annotations?.[ANN_SELECTED_NODE] !== undefined;
@@ -93,6 +87,14 @@ function decideUnboundClaim(input: ClaimSyncInput): ClaimDecision {
       ...(input.fitsSelectedNode ? { fitsNode: input.fitsSelectedNode } : {}),
     });
     if (best) return { action: "bind", volume: best };
+    // A claim created while no class was the default takes the default once there is one (after
+    // trying the volumes without a class, as upstream).
+    const hasClass =
+      claim.spec?.storageClassName !== undefined ||
+      claim.metadata.annotations?.[BETA_STORAGE_CLASS_ANNOTATION] !== undefined;
+    if (!hasClass && input.defaultClass) {
+      return { action: "assignClass", className: input.defaultClass };
+    }
     if (delayBinding) {
       return {
         action: "pending",
