@@ -208,7 +208,12 @@ export class SchedulerLoop {
     const pod = qp.pod;
     const { namespace = "default", name = "", uid } = pod.metadata;
     try {
-      await this.#volumeBinder.bind(pod, node, this.#signal);
+      await this.#volumeBinder.bind(
+        pod,
+        node,
+        this.#signal,
+        () => this.#pods.lister.get(namespace, name)?.metadata.uid !== uid,
+      );
       await this.#client.post(
         resources.pods,
         name,

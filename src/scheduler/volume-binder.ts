@@ -45,35 +45,46 @@ export class PodVolumeBinder {
   /**
    * Annotates the pod's waiting claims with the node, then resolves once each is bound to a volume
    * reachable from it; throws PreBindError when a claim goes away, is handed to another node, binds
-   * to a volume elsewhere, or the timeout passes, and the signal's reason when it aborts.
+   * to a volume elsewhere, the timeout passes, or the signal aborts. Stops waiting (and resolves)
+   * once `podGone` says the pod was deleted: binding it then fails as for any deleted pod.
    */
-  async bind(pod: Pod, nodeName: string, signal: AbortSignal): Promise<void> {
+  async bind(
+    pod: Pod,
+    nodeName: string,
+    signal: AbortSignal,
+    podGone: () => boolean = () => false,
+  ): Promise<void> {
     const state = podVolumes(pod, this.#opts.listers);
     if (state === undefined) return;
     if ("code" in state) throw new PreBindError(state.reasons.join(", "));
     if (state.delayed.length === 0) return;
 
     const claims = state.delayed.map((d) => d.claim);
+    // The resourceVersion of each annotated claim: an older cached copy has not seen the annotation.
+    const annotatedAt = new Map<PersistentVolumeClaim, number>();
     for (const claim of claims) {
       if (claim.metadata.annotations?.[ANN_SELECTED_NODE] === nodeName) continue;
-      await this.#opts.client.patch(
+      const patched = await this.#opts.client.patch<PersistentVolumeClaim>(
         resources.persistentVolumeClaims,
         claim.metadata.name ?? "",
         { metadata: { annotations: { [ANN_SELECTED_NODE]: nodeName } } },
         { namespace: claim.metadata.namespace ?? "", type: "merge" },
       );
+      annotatedAt.set(claim, Number(patched.metadata.resourceVersion ?? 0));
     }
 
     const deadline = Date.now() + (this.#opts.timeoutMs ?? BIND_TIMEOUT_MS);
     for (;;) {
-      if (claims.every((c) => this.#bound(c, nodeName))) return;
+      if (podGone() || claims.every((c) => this.#bound(c, nodeName, annotatedAt.get(c) ?? 0))) {
+        return;
+      }
       if (Date.now() > deadline) throw new PreBindError("timed out waiting for the condition");
       await sleep(POLL_MS, signal);
     }
   }
 
   /** Whether the claim is bound for the node; throws when it never will be. */
-  #bound(wanted: PersistentVolumeClaim, nodeName: string): boolean {
+  #bound(wanted: PersistentVolumeClaim, nodeName: string, annotatedAt: number): boolean {
     const { namespace = "", name = "" } = wanted.metadata;
     const claim = this.#opts.listers.claim(namespace, name);
     if (!claim || claim.metadata.uid !== wanted.metadata.uid) {
@@ -81,7 +92,8 @@ export class PodVolumeBinder {
     }
     const volumeName = claim.spec?.volumeName;
     if (!volumeName || !isClaimBindCompleted(claim)) {
-      if (claim.metadata.annotations?.[ANN_SELECTED_NODE] !== nodeName) {
+      const seen = Number(claim.metadata.resourceVersion ?? 0);
+      if (claim.metadata.annotations?.[ANN_SELECTED_NODE] !== nodeName && seen >= annotatedAt) {
         throw new PreBindError(`selectedNode annotation reset for PVC "${name}"`);
       }
       return false;

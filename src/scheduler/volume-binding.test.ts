@@ -217,7 +217,7 @@ describe("PodVolumeBinder", () => {
     return {
       patch: (_res: unknown, name: string, body: unknown) => {
         onPatch(name, body);
-        return Promise.resolve({});
+        return Promise.resolve({ metadata: { name, resourceVersion: "100" } });
       },
     } as unknown as KubeClient;
   }
@@ -296,6 +296,36 @@ describe("PodVolumeBinder", () => {
     await assert.rejects(
       waiting.bind(podUsing("c"), "a", new AbortController().signal),
       /binding volumes: timed out waiting for the condition/,
+    );
+  });
+
+  it("stops waiting once the pod is deleted", async () => {
+    let gone = false;
+    const binder = new PodVolumeBinder({
+      client: fakeClient(() => setTimeout(() => (gone = true), 50)),
+      listers: listers([claim("c", { storageClassName: "local" })], []),
+      node: (name) => makeNode(name),
+    });
+    await binder.bind(podUsing("c"), "a", new AbortController().signal, () => gone);
+    assert.equal(gone, true);
+  });
+
+  it("fails when the annotation is taken off after the cache saw it, not while the cache lags", async () => {
+    const claims = [claim("c", { storageClassName: "local" })];
+    const binder = new PodVolumeBinder({
+      client: fakeClient(() =>
+        // The cache first lags (no annotation, older version), then shows it removed by someone else.
+        setTimeout(() => {
+          claims[0] = claim("c", { storageClassName: "local" });
+          claims[0].metadata.resourceVersion = "101";
+        }, 150),
+      ),
+      listers: listers(claims, []),
+      node: (name) => makeNode(name),
+    });
+    await assert.rejects(
+      binder.bind(podUsing("c"), "a", new AbortController().signal),
+      /binding volumes: selectedNode annotation reset for PVC "c"/,
     );
   });
 });
