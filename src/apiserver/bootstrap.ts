@@ -1,6 +1,7 @@
 /**
  * What every cluster has from the start: the namespaces default, kube-system, kube-public and
- * kube-node-lease, and the `kubernetes` Service in default. Created through the stores, like any client's
+ * kube-node-lease, the `kubernetes` Service in default, and the default StorageClass `standard`
+ * (local-path volumes, bound once a pod uses them). Created through the stores, like any client's
  * objects; existing ones are left alone, so restarts are harmless.
  */
 import { isAlreadyExists, isNotFound } from "../api/errors.js";
@@ -12,7 +13,7 @@ export const SYSTEM_NAMESPACES = ["default", "kube-system", "kube-public", "kube
 
 /** Creates whatever of the initial objects is missing. */
 export async function bootstrap(
-  stores: { namespaces: Store; services: Store },
+  stores: { namespaces: Store; services: Store; storageClasses?: Store },
   kubernetesIp: string,
   apiPort: number,
 ): Promise<void> {
@@ -36,6 +37,7 @@ export async function bootstrap(
   };
   await ensure(stores.services, "default", kubernetes);
   await reconcileKubernetesPorts(stores.services, kubernetes);
+  if (stores.storageClasses) await ensure(stores.storageClasses, "", standardStorageClass());
 }
 
 /**
@@ -53,6 +55,26 @@ async function reconcileKubernetesPorts(store: Store, want: KubeObject): Promise
     (cur) => ({ ...cur, spec: { ...(cur["spec"] as object), ports } }),
     { dryRun: false, user: ADMIN },
   );
+}
+
+/**
+ * The default StorageClass: volumes from the local-path provisioner on the node the pod goes to,
+ * deleted with their claims. An administrator may delete it or unmark it; it is only made when absent,
+ * so a deleted one comes back on the next start unless another class of that name exists. A new
+ * object each call: the store fills in the metadata of what it creates.
+ */
+export function standardStorageClass(): KubeObject {
+  return {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: {
+      name: "standard",
+      annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+    },
+    provisioner: "kates.dev/local-path",
+    reclaimPolicy: "Delete",
+    volumeBindingMode: "WaitForFirstConsumer",
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import type { ResourceDefinition } from "../api/resource.js";
 import type { Backend } from "../storage/backend.js";
 import type { Logger } from "../util/log.js";
 import { Admission } from "./admission/admission.js";
+import { DefaultStorageClass } from "./admission/default-storage-class.js";
 import { DefaultTolerationSeconds } from "./admission/default-toleration-seconds.js";
 import { NamespaceLifecycle } from "./admission/namespace-lifecycle.js";
 import { ServiceAllocation } from "./admission/service-allocation.js";
@@ -152,8 +153,15 @@ export class ApiServer {
     const allocation = new ServiceAllocation(this.#opts.serviceCidr ?? "10.96.0.0/12", () =>
       serviceCache ? [...serviceCache.range("")].map((e) => e.obj) : [],
     );
+    const classes = resources.find(
+      (d) => d.group === "storage.k8s.io" && d.plural === "storageclasses",
+    );
+    const classCache = classes && this.#watchCache.resource(resourcePrefix(classes));
+    const defaultClass = new DefaultStorageClass(() =>
+      classCache ? [...classCache.range("")].map((e) => e.obj) : [],
+    );
     const admission = new Admission(
-      [allocation, new DefaultTolerationSeconds()],
+      [allocation, new DefaultTolerationSeconds(), defaultClass],
       [
         new NamespaceLifecycle((name) =>
           namespaces ? namespaceCache?.get(objectKey(namespaces, "", name))?.obj : undefined,
@@ -192,7 +200,11 @@ export class ApiServer {
     const port = (this.#http.address() as AddressInfo).port;
     if (namespaces && services) {
       await bootstrap(
-        { namespaces: this.store("", "namespaces"), services: this.store("", "services") },
+        {
+          namespaces: this.store("", "namespaces"),
+          services: this.store("", "services"),
+          ...(classes ? { storageClasses: this.store("storage.k8s.io", "storageclasses") } : {}),
+        },
         allocation.firstAddress,
         port,
       );

@@ -31,6 +31,12 @@ import { newPodGCController } from "./podgc/controller.js";
 import { newServiceAccountController } from "./serviceaccount/controller.js";
 import { newStatefulSetController } from "./statefulset/controller.js";
 import { newTaintEvictionController } from "./tainteviction/controller.js";
+import { newPersistentVolumeBinder } from "./volume/controller.js";
+import { newLocalPathProvisioner } from "./volume/local-path.js";
+import {
+  newClaimProtectionController,
+  newVolumeProtectionController,
+} from "./volume/protection.js";
 
 /** A controller: named, and running until `signal` aborts (its informers are started by the manager). */
 export interface Controller {
@@ -68,6 +74,10 @@ export const controllerFactories: Readonly<Record<string, ControllerFactory>> = 
   nodelifecycle: newNodeLifecycleController,
   "taint-eviction-controller": newTaintEvictionController,
   podgc: newPodGCController,
+  "persistentvolume-binder": newPersistentVolumeBinder,
+  "local-path-provisioner": newLocalPathProvisioner,
+  "pvc-protection": newClaimProtectionController,
+  "pv-protection": newVolumeProtectionController,
 };
 
 /** The lease the controller manager elects its leader on. */

@@ -9,7 +9,10 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Node } from "../api/core/v1/node.js";
+import type { PersistentVolume } from "../api/core/v1/persistent-volume.js";
+import type { PersistentVolumeClaim } from "../api/core/v1/persistent-volume-claim.js";
 import type { Pod } from "../api/core/v1/pod.js";
+import type { StorageClass } from "../api/storage/v1/storage-class.js";
 import type { PodDisruptionBudget } from "../api/policy/v1/pod-disruption-budget.js";
 import { isConflict, isNotFound } from "../client/api-error.js";
 import { KubeClient } from "../client/client.js";
@@ -21,11 +24,17 @@ import type { Informer } from "../client/informer.js";
 import { LeaderElector } from "../client/leader-elector.js";
 import { resources } from "../client/resource.js";
 import { silentLogger, type Logger } from "../util/log.js";
-import { Scheduler } from "./framework.js";
+import { DEFAULT_FILTERS, Scheduler } from "./framework.js";
 import { podKey } from "./pod-info.js";
+import {
+  volumeBindingFilter,
+  withVolumeBinding,
+  type VolumeListers,
+} from "./plugins/volume-binding.js";
 import { preempt } from "./preemption.js";
 import { SchedulingQueue, type QueuedPod } from "./queue.js";
 import { Snapshot } from "./snapshot.js";
+import { PodVolumeBinder, PreBindError } from "./volume-binder.js";
 
 /** The scheduler name pods ask for by default, and the events' reporting component. */
 export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
@@ -53,6 +62,9 @@ export class SchedulerLoop {
   readonly #recorder: EventRecorder;
   readonly #pods: Informer<Pod>;
   readonly #pdbs: Informer<PodDisruptionBudget>;
+  readonly #volumeBinder: PodVolumeBinder;
+  /** Aborts when the loop stops: bindings waiting for volumes give up. */
+  #signal: AbortSignal = new AbortController().signal;
   /** Bindings being written, awaited on stop. */
   readonly #binding = new Set<Promise<void>>();
   /** Pods bound by this loop since it started, for benchmarks and tests. */
@@ -62,7 +74,15 @@ export class SchedulerLoop {
     this.#client = opts.client;
     this.#log = opts.logger ?? silentLogger;
     this.#clock = opts.clock ?? realClock;
-    this.#scheduler = opts.scheduler ?? new Scheduler();
+    const listers = volumeListers(opts.informers, () => this.queue.moveAllToActiveOrBackoff());
+    this.#volumeBinder = new PodVolumeBinder({
+      client: opts.client,
+      listers,
+      node: (name) => this.snapshot.get(name)?.node,
+    });
+    this.#scheduler =
+      opts.scheduler ??
+      new Scheduler({ filters: withVolumeBinding(DEFAULT_FILTERS, volumeBindingFilter(listers)) });
     this.queue = new SchedulingQueue(this.#clock);
     this.#recorder = new EventRecorder(opts.client, {
       component: DEFAULT_SCHEDULER_NAME,
@@ -124,6 +144,7 @@ export class SchedulerLoop {
 
   /** Schedules pods until `signal` aborts, then waits for the bindings in flight. */
   async run(signal: AbortSignal): Promise<void> {
+    this.#signal = signal;
     const ticker = setInterval(() => this.queue.flush(), 1000);
     const close = (): void => this.queue.close();
     signal.addEventListener("abort", close, { once: true });
@@ -188,6 +209,12 @@ export class SchedulerLoop {
     const pod = qp.pod;
     const { namespace = "default", name = "", uid } = pod.metadata;
     try {
+      await this.#volumeBinder.bind(
+        pod,
+        node,
+        this.#signal,
+        () => this.#pods.lister.get(namespace, name)?.metadata.uid !== uid,
+      );
       await this.#client.post(
         resources.pods,
         name,
@@ -215,12 +242,9 @@ export class SchedulerLoop {
         return;
       }
       this.#log.info("Binding failed", { pod: `${namespace}/${name}`, node, err });
-      this.#recorder.event(
-        pod,
-        "Warning",
-        "FailedScheduling",
-        `Binding rejected: ${messageOf(err)}`,
-      );
+      const message =
+        err instanceof PreBindError ? err.message : `Binding rejected: ${messageOf(err)}`;
+      this.#recorder.event(pod, "Warning", "FailedScheduling", message);
       this.queue.requeueBackoff(qp);
     }
   }
@@ -286,6 +310,25 @@ export class SchedulerLoop {
         this.#log.info("Pod status not updated", { pod: `${namespace}/${name}`, err });
     }
   }
+}
+
+/**
+ * Listers of claims, volumes and classes for VolumeBinding; a change to any of them may make a pod
+ * fit, so each calls `changed` (upstream's queueing hints for these kinds say the same).
+ */
+function volumeListers(informers: SharedInformerFactory, changed: () => void): VolumeListers {
+  const claims = informers.informerFor<PersistentVolumeClaim>(resources.persistentVolumeClaims);
+  const volumes = informers.informerFor<PersistentVolume>(resources.persistentVolumes);
+  const classes = informers.informerFor<StorageClass>(resources.storageClasses);
+  for (const informer of [claims, volumes, classes] as Informer[]) {
+    informer.addEventHandler({ onAdd: changed, onUpdate: changed });
+  }
+  return {
+    claim: (namespace, name) => claims.lister.get(namespace, name),
+    volume: (name) => volumes.lister.get("", name),
+    volumes: () => volumes.lister.list(),
+    storageClass: (name) => classes.lister.get("", name),
+  };
 }
 
 /** Whether a node change can make pods fit: anything but its heartbeat-only status updates. */

@@ -33,6 +33,7 @@ export const PluginName = {
   InterPodAffinity: "InterPodAffinity",
   NodeResourcesBalancedAllocation: "NodeResourcesBalancedAllocation",
   ImageLocality: "ImageLocality",
+  VolumeBinding: "VolumeBinding",
   DefaultPreemption: "DefaultPreemption",
 } as const;
 
