@@ -424,7 +424,7 @@ describe("StatefulSet controller (kubectl, simulated nodes)", () => {
   it("binds each pod's claims to a volume the local-path provisioner makes on the pod's node", async () => {
     await ok(
       ["apply", "-f", "-"],
-      statefulSet("web", 2, {
+      statefulSet("store", 2, {
         volumeClaimTemplates: [
           {
             metadata: { name: "www" },
@@ -434,34 +434,34 @@ describe("StatefulSet controller (kubectl, simulated nodes)", () => {
       }),
     );
     await eventually(
-      async () => (await livePods("web")).filter(isReady).length === 2,
+      async () => (await livePods("store")).filter(isReady).length === 2,
       60_000,
       "both pods Running and Ready",
     );
     for (const ordinal of [0, 1]) {
-      const claim = await getJson(["pvc", `www-web-${ordinal}`]);
+      const claim = await getJson(["pvc", `www-store-${ordinal}`]);
       assert.equal(claim.status.phase, "Bound");
       assert.equal(claim.spec.storageClassName, "standard", "the default class is given");
-      const pod = await getJson(["pod", `web-${ordinal}`]);
+      const pod = await getJson(["pod", `store-${ordinal}`]);
       assert.equal(
         claim.metadata.annotations["volume.kubernetes.io/selected-node"],
         pod.spec.nodeName,
       );
       const pv = await getJson(["pv", claim.spec.volumeName]);
       assert.equal(pv.status.phase, "Bound");
-      assert.equal(pv.spec.claimRef.name, `www-web-${ordinal}`);
+      assert.equal(pv.spec.claimRef.name, `www-store-${ordinal}`);
       assert.equal(pv.spec.capacity.storage, "1Gi");
       const terms = pv.spec.nodeAffinity.required.nodeSelectorTerms;
       assert.deepEqual(terms[0].matchExpressions[0].values, [pod.spec.nodeName]);
     }
-    const table = await ok(["get", "pvc", "-l", "app=web"]);
-    assert.match(table, /^www-web-0\s+Bound\s+pvc-/m);
-    assert.match(table, /^www-web-1\s+Bound\s+pvc-/m);
+    const table = await ok(["get", "pvc", "-l", "app=store"]);
+    assert.match(table, /^www-store-0\s+Bound\s+pvc-/m);
+    assert.match(table, /^www-store-1\s+Bound\s+pvc-/m);
 
     // The default retention keeps the claims, and their volumes, when the set goes.
-    await ok(["delete", "statefulset", "web"]);
-    await eventually(async () => (await livePods("web")).length === 0, 30_000, "pods gone");
-    assert.equal((await getJson(["pvc", "www-web-0"])).status.phase, "Bound");
+    await ok(["delete", "statefulset", "store"]);
+    await eventually(async () => (await livePods("store")).length === 0, 30_000, "pods gone");
+    assert.equal((await getJson(["pvc", "www-store-0"])).status.phase, "Bound");
   });
 
   it("keeps revisionHistoryLimit old revisions, and rolls out kubectl rollout restart", async () => {
