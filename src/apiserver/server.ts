@@ -146,16 +146,14 @@ export class ApiServer {
       resources.map((def) => resourcePrefix(def)),
       (err) => this.#log.error("Storage watch failed", { err }),
     );
-    const namespaces = resources.find((d) => d.group === "" && d.plural === "namespaces");
-    const services = resources.find((d) => d.group === "" && d.plural === "services");
+    const namespaces = findDefinition(resources, "", "namespaces");
+    const services = findDefinition(resources, "", "services");
     const namespaceCache = namespaces && this.#watchCache.resource(resourcePrefix(namespaces));
     const serviceCache = services && this.#watchCache.resource(resourcePrefix(services));
     const allocation = new ServiceAllocation(this.#opts.serviceCidr ?? "10.96.0.0/12", () =>
       serviceCache ? [...serviceCache.range("")].map((e) => e.obj) : [],
     );
-    const classes = resources.find(
-      (d) => d.group === "storage.k8s.io" && d.plural === "storageclasses",
-    );
+    const classes = findDefinition(resources, "storage.k8s.io", "storageclasses");
     const classCache = classes && this.#watchCache.resource(resourcePrefix(classes));
     const defaultClass = new DefaultStorageClass(() =>
       classCache ? [...classCache.range("")].map((e) => e.obj) : [],
@@ -174,7 +172,7 @@ export class ApiServer {
         new Store(def, this.#opts.backend, this.#watchCache, admission),
       );
     }
-    const events = resources.find((d) => d.group === "" && d.plural === "events");
+    const events = findDefinition(resources, "", "events");
     if (events) {
       this.#eventExpiry = new EventExpiry({
         store: this.store("", "events"),
@@ -218,9 +216,11 @@ export class ApiServer {
     resources: readonly ResourceDefinition[],
     port: number,
   ): Promise<void> {
-    const has = (group: string, plural: string): boolean =>
-      resources.some((d) => d.group === group && d.plural === plural);
-    if (!has("", "endpoints") || !has("discovery.k8s.io", "endpointslices")) return;
+    if (
+      !findDefinition(resources, "", "endpoints") ||
+      !findDefinition(resources, "discovery.k8s.io", "endpointslices")
+    )
+      return;
     const ip = this.#opts.advertiseAddress ?? resolveAdvertiseAddress(this.#opts.host);
     if (!ip) {
       this.#log.warn("No address to advertise: the kubernetes service gets no endpoints", {
@@ -389,4 +389,13 @@ export class ApiServer {
     }
     throw new StatusError(404, "NotFound", "the server could not find the requested resource");
   }
+}
+
+/** The definition of `plural` in `group` among the served resources, if it is served. */
+function findDefinition(
+  resources: readonly ResourceDefinition[],
+  group: string,
+  plural: string,
+): ResourceDefinition | undefined {
+  return resources.find((d) => d.group === group && d.plural === plural);
 }
