@@ -2,7 +2,7 @@
 import { isIP } from "node:net";
 import { join } from "node:path";
 import { checkNonSpecialIP } from "../api/core/v1/net-checks.js";
-import { parseGoDuration } from "../api/batch/v1/cron.js";
+import { parseGoDuration } from "../util/duration.js";
 import { ApiServer } from "../apiserver/server.js";
 import { controllerFactories, parseControllers } from "../controllers/manager.js";
 import { parseDuration, type ControllerSettings } from "../controllers/settings.js";

@@ -3,6 +3,7 @@
  * kube-controller-manager does (`--node-monitor-grace-period`, `--terminated-pod-gc-threshold`).
  * They reach the manager as factories that replace the named controllers' defaults.
  */
+import { parseGoDuration } from "../util/duration.js";
 import type { ControllerFactory } from "./manager.js";
 import { nodeLifecycleControllerFactory } from "./nodelifecycle/controller.js";
 import { podGCControllerFactory } from "./podgc/controller.js";
@@ -33,29 +34,16 @@ export function controllersWithSettings(
   });
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /**
  * Milliseconds of a Go-style duration (`40s`, `1m30s`, `500ms`, `1.5h`); throws on anything else,
  * including negative durations.
  */
 export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  if (trimmed === "0") return 0;
-  const part = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
-  let total = 0;
-  let at = 0;
-  while (at < trimmed.length) {
-    part.lastIndex = at;
-    const m = part.exec(trimmed);
-    if (!m) break;
-    total += Number(m[1]) * UNITS[m[2]!]!;
-    at = part.lastIndex;
-  }
-  if (at !== trimmed.length || trimmed.length === 0) {
+  const ms = parseGoDuration(text.trim());
+  if (ms === undefined || ms < 0) {
     throw new Error(
       `Invalid duration ${JSON.stringify(text)}: use a number with a unit, such as 40s, 1m30s or 500ms`,
     );
   }
-  return Math.round(total);
+  return Math.round(ms);
 }

@@ -13,6 +13,7 @@ import type {
   PodStatus,
 } from "../api/core/v1/pod-shapes.js";
 import { parseImageReference } from "../api/core/v1/image-reference.js";
+import { parseGoDuration } from "../util/duration.js";
 
 /** Annotation: how long the containers of a Never/OnFailure pod run before they exit (`1s`, `500ms`). */
 export const EXIT_AFTER_ANNOTATION = "kates.dev/simulate-exit-after";
@@ -310,16 +311,12 @@ function simulationOf(pod: Pod): { exitAfterMs: number; exitCode: number; warnin
     : { exitAfterMs, exitCode };
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
 /** `1500ms`, `2s`, `1m30s`, `1h`; a bare number counts seconds. Undefined when unreadable. */
 export function parseDuration(text: string): number | undefined {
   const t = text.trim();
   if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
-  if (!/^(\d+(\.\d+)?(ms|s|m|h))+$/.test(t)) return undefined;
-  let total = 0;
-  for (const m of t.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)) total += Number(m[1]) * UNITS[m[2]!]!;
-  return Math.round(total);
+  const ms = parseGoDuration(t);
+  return ms === undefined || ms < 0 ? undefined : Math.round(ms);
 }
 
 /** RFC 3339 with whole seconds, as the API writes times. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 
-import { checkTimeZone, CronSyntaxError, parseGoDuration, parseSchedule } from "./cron.js";
+import { checkTimeZone, CronSyntaxError, parseSchedule } from "./cron.js";
 
 const at = (iso: string): Date => new Date(iso);
 
@@ -174,21 +174,5 @@ describe("checkTimeZone()", () => {
     it(`${ok ? "accepts" : "refuses"} ${JSON.stringify(zone)}`, () => {
       assert.equal(checkTimeZone(zone) === undefined, ok);
     });
-  }
-});
-
-describe("parseGoDuration()", () => {
-  const cases: [string, number | undefined][] = [
-    ["90s", 90_000],
-    ["1h30m", 5_400_000],
-    ["1.5h", 5_400_000],
-    ["250ms", 250],
-    ["0", 0],
-    ["5", undefined],
-    ["", undefined],
-    ["1x", undefined],
-  ];
-  for (const [text, want] of cases) {
-    it(`reads ${JSON.stringify(text)} as ${want}`, () => assert.equal(parseGoDuration(text), want));
   }
 });
