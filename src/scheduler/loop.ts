@@ -35,6 +35,7 @@ import { preempt } from "./preemption.js";
 import { SchedulingQueue, type QueuedPod } from "./queue.js";
 import { Snapshot } from "./snapshot.js";
 import { PodVolumeBinder, PreBindError } from "./volume-binder.js";
+import { errorMessage } from "../util/error-message.js";
 
 /** The scheduler name pods ask for by default, and the events' reporting component. */
 export const DEFAULT_SCHEDULER_NAME = "default-scheduler";
@@ -243,7 +244,7 @@ export class SchedulerLoop {
       }
       this.#log.info("Binding failed", { pod: `${namespace}/${name}`, node, err });
       const message =
-        err instanceof PreBindError ? err.message : `Binding rejected: ${messageOf(err)}`;
+        err instanceof PreBindError ? err.message : `Binding rejected: ${errorMessage(err)}`;
       this.#recorder.event(pod, "Warning", "FailedScheduling", message);
       this.queue.requeueBackoff(qp);
     }
@@ -352,10 +353,6 @@ function responsibleFor(pod: Pod): boolean {
 
 function nameOf(pod: Pod): string {
   return `${pod.metadata.namespace ?? ""}/${pod.metadata.name ?? ""}`;
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function yieldToIo(): Promise<void> {

@@ -25,6 +25,7 @@ import {
   withoutDeleted,
   type CronJobSyncPlan,
 } from "./cronjob-logic.js";
+import { errorMessage } from "../../util/error-message.js";
 
 /** Concurrent syncs (upstream's --concurrent-cron-job-syncs: 5). */
 const WORKERS = 5;
@@ -176,7 +177,12 @@ export class CronJobController implements Controller {
         });
       } catch (err) {
         if (!isNotFound(err)) {
-          this.#recorder.event(cronJob, "Warning", "FailedDelete", `Deleted job: ${message(err)}`);
+          this.#recorder.event(
+            cronJob,
+            "Warning",
+            "FailedDelete",
+            `Deleted job: ${errorMessage(err)}`,
+          );
           if (why === "replace") failedReplace ??= jobName;
           continue;
         }
@@ -212,7 +218,7 @@ export class CronJobController implements Controller {
           cronJob,
           "Warning",
           "FailedCreate",
-          `Error creating job: ${message(err)}`,
+          `Error creating job: ${errorMessage(err)}`,
         );
         throw err;
       }
@@ -240,8 +246,4 @@ export class CronJobController implements Controller {
       throw err;
     }
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

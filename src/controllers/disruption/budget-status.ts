@@ -16,6 +16,7 @@ import type {
 import { controllerRefOf } from "../replicaset/controller-ref.js";
 import { formatLabelSelector } from "../../api/selectors/label-selector.js";
 import { formatTime, isPodReady, parseTime } from "../replicaset/pod-state.js";
+import { errorMessage } from "../../util/error-message.js";
 
 /** How long an allowed eviction may take before the controller stops waiting for it (upstream: 2 min). */
 export const DELETION_TIMEOUT_MS = 2 * 60 * 1000;
@@ -70,7 +71,7 @@ export function syncBudget(
   try {
     expected = expectedPodCount(budget, pods, findScale, events);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     events.push({
       type: "Warning",
       reason: "CalculateExpectedPodCountFailed",

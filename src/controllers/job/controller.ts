@@ -34,6 +34,7 @@ import {
 } from "./job-pods.js";
 import { isJobFinished, planJobSync, type BackoffRecord, type JobSyncPlan } from "./job-logic.js";
 import { adoptPodPatch, claimPods, releasePodPatch, type PatchOp } from "./pod-claims.js";
+import { errorMessage } from "../../util/error-message.js";
 
 /** The queue key prefix of a pod whose tracking finalizer must go because its Job is gone. */
 const ORPHAN_PREFIX = "pod:";
@@ -249,7 +250,7 @@ export class JobController implements Controller {
             job,
             "Warning",
             "FailedCreate",
-            `Error creating: ${message(r.reason)}`,
+            `Error creating: ${errorMessage(r.reason)}`,
           );
         }
       }
@@ -377,8 +378,4 @@ export class JobController implements Controller {
       if (!isNotFound(err)) throw err;
     }
   }
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -26,6 +26,7 @@ import {
   provisionedVolumeName,
   shouldDeleteVolume,
 } from "./local-path-logic.js";
+import { errorMessage } from "../../util/error-message.js";
 
 const CLAIM = "claim:";
 const VOLUME = "volume:";
@@ -140,7 +141,7 @@ export class LocalPathProvisioner implements Controller {
           claim,
           "Warning",
           "ProvisioningFailed",
-          `failed to provision volume with StorageClass "${className}": ${messageOf(err)}`,
+          `failed to provision volume with StorageClass "${className}": ${errorMessage(err)}`,
         );
         throw err;
       }
@@ -165,12 +166,8 @@ export class LocalPathProvisioner implements Controller {
     } catch (err) {
       // Gone already, or replaced by another volume of the same name (the precondition failed).
       if (isNotFound(err) || isConflict(err)) return;
-      this.#recorder.event(pv, "Warning", "VolumeFailedDelete", messageOf(err));
+      this.#recorder.event(pv, "Warning", "VolumeFailedDelete", errorMessage(err));
       throw err;
     }
   }
-}
-
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -11,6 +11,7 @@
 
 import Database from "better-sqlite3";
 import { StorageError } from "../backend.js";
+import { errorMessage } from "../../util/error-message.js";
 
 /** How hard a commit waits for the disk; see the README for what each survives. */
 export type SyncMode = "full" | "normal";
@@ -47,7 +48,7 @@ export function openDatabase(
   try {
     db = new Database(path, { timeout: 1000 });
   } catch (err) {
-    throw new StorageError(`Cannot open storage at ${path}: ${errorText(err)}`, { cause: err });
+    throw new StorageError(`Cannot open storage at ${path}: ${errorMessage(err)}`, { cause: err });
   }
 
   try {
@@ -68,7 +69,7 @@ export function openDatabase(
     db.close();
     if (err instanceof StorageError) throw err;
     const busy = (err as { code?: string }).code === "SQLITE_BUSY";
-    const reason = busy ? "another process has it open" : errorText(err);
+    const reason = busy ? "another process has it open" : errorMessage(err);
     throw new StorageError(`Cannot open storage at ${path}: ${reason}`, { cause: err });
   }
 }
@@ -88,8 +89,4 @@ function readState(db: Database.Database, path: string): StoredState {
   const newest = (db.prepare("SELECT max(id) FROM log").pluck().get() as number | null) ?? 0;
   // Compaction may drop the newest rows (deletions), but never past the recorded compacted revision.
   return { revision: Math.max(newest, compacted), compacted };
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
