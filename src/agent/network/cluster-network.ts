@@ -1,0 +1,132 @@
+/**
+ * Runs the plan on this machine: observes what exists with `ip`, runs the commands `commands.ts`
+ * decides, and writes each node's CNI config. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN for `ip
+ * netns`).
+ */
+import { spawn } from "node:child_process";
+import {
+  type Command,
+  type ObservedNetwork,
+  createCommands,
+  teardownCommands,
+} from "./commands.js";
+import type { ClusterNetworkPlan } from "./plan.js";
+
+/**
+ * Runs one command and resolves to its standard output; rejects with its standard error when it
+ * fails.
+ */
+export type CommandRunner = (command: Command) => Promise<string>;
+
+/** The runner for real machines: spawns the command without a shell. */
+export const runCommand: CommandRunner = (command) =>
+  new Promise((resolve, reject) => {
+    const [file, ...args] = command.argv;
+    if (!file) return reject(new Error("Cannot run an empty command"));
+    const withInput = command.stdin !== undefined;
+    const child = spawn(file, args, { stdio: [withInput ? "pipe" : "ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on("data", (b: Buffer) => out.push(b));
+    child.stderr?.on("data", (b: Buffer) => err.push(b));
+    child.on("error", (cause) =>
+      reject(new Error(`Cannot run ${command.argv.join(" ")}: ${cause.message}`, { cause })),
+    );
+    child.on("close", (code, signal) => {
+      if (code === 0) return resolve(Buffer.concat(out).toString());
+      const stderr = Buffer.concat(err).toString().trim();
+      reject(
+        new CommandError(
+          command,
+          `exited with ${code ?? signal}${stderr ? `: ${stderr}` : ""}`,
+          stderr,
+        ),
+      );
+    });
+    if (withInput && child.stdin) {
+      // A command that exits without reading its input is judged by its exit code, not by this
+      // pipe.
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(command.stdin);
+    }
+  });
+
+/** A command that ran and failed; `stderr` holds what it said. */
+export class CommandError extends Error {
+  constructor(
+    readonly command: Command,
+    reason: string,
+    readonly stderr: string,
+  ) {
+    super(`Command ${command.argv.join(" ")} failed: ${reason}`);
+    this.name = "CommandError";
+  }
+}
+
+/**
+ * Reads the named namespaces, and the links of the host and of every namespace whose name starts
+ * with one of `prefixes` (a cluster's, so the observation stays small on a busy machine).
+ */
+export async function observeNetwork(
+  prefixes: readonly string[],
+  run: CommandRunner = runCommand,
+): Promise<ObservedNetwork> {
+  const namespaces = new Set(parseNetnsList(await run({ argv: ["ip", "netns", "list"] })));
+  const links = new Map<string, ReadonlySet<string>>();
+  links.set("", new Set(parseLinkNames(await run({ argv: ["ip", "-j", "link", "show"] }))));
+  for (const ns of namespaces) {
+    if (!prefixes.some((p) => ns.startsWith(p))) continue;
+    links.set(
+      ns,
+      new Set(parseLinkNames(await run({ argv: ["ip", "-n", ns, "-j", "link", "show"] }))),
+    );
+  }
+  return { namespaces, links };
+}
+
+/** The names from `ip netns list`, whose lines read `NAME` or `NAME (id: N)`. */
+export function parseNetnsList(output: string): string[] {
+  return output
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/)[0] ?? "")
+    .filter((name) => name !== "");
+}
+
+/** The interface names from `ip -j link show`. */
+export function parseLinkNames(output: string): string[] {
+  const links = JSON.parse(output || "[]") as { ifname?: unknown }[];
+  return links.flatMap((l) => (typeof l.ifname === "string" ? [l.ifname] : []));
+}
+
+/** Creates or completes the plan's namespaces and links; safe to call again with the same plan. */
+export async function createClusterNetwork(
+  plan: ClusterNetworkPlan,
+  run: CommandRunner = runCommand,
+): Promise<void> {
+  const observed = await observeNetwork([`kates-${plan.clusterId}-`], run);
+  for (const command of createCommands(plan, observed)) await run(command);
+}
+
+/**
+ * Removes every namespace and link of the cluster, found by its id alone (so it also cleans up
+ * after a crash), and checks that nothing is left. Processes still inside a node's namespace keep
+ * it alive after its name is gone: stop the node's agent and containerd first.
+ */
+export async function teardownClusterNetwork(
+  clusterId: string,
+  run: CommandRunner = runCommand,
+): Promise<void> {
+  const prefix = `kates-${clusterId}-`;
+  const observed = await observeNetwork([prefix], run);
+  const failures: string[] = [];
+  for (const command of teardownCommands(clusterId, observed)) {
+    // Keep going: one stuck namespace must not leave the others behind.
+    await run(command).catch((err: unknown) => failures.push((err as Error).message));
+  }
+  const left = teardownCommands(clusterId, await observeNetwork([prefix], run));
+  if (left.length > 0) {
+    throw new Error(
+      `Cannot tear down the network of cluster ${clusterId}: ${left.length} namespaces or links remain (${failures.join("; ")})`,
+    );
+  }
+}

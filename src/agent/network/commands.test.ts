@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { parseLinkNames, parseNetnsList } from "./cluster-network.js";
+import {
+  type ObservedNetwork,
+  clusterIdsIn,
+  createCommands,
+  teardownCommands,
+} from "./commands.js";
+import { planClusterNetwork } from "./plan.js";
+
+const plan = planClusterNetwork({ clusterId: "ab", nodes: 2 });
+
+function observed(namespaces: string[], links: Record<string, string[]> = {}): ObservedNetwork {
+  return {
+    namespaces: new Set(namespaces),
+    links: new Map(Object.entries(links).map(([ns, names]) => [ns, new Set(names)])),
+  };
+}
+
+const lines = (cmds: { argv: readonly string[] }[]): string[] => cmds.map((c) => c.argv.join(" "));
+
+describe("createCommands()", () => {
+  it("builds the switch, then each node's namespace, veth, address and host-gw routes on a bare machine", () => {
+    const cmds = createCommands(plan, observed([], { "": ["lo", "eth0"] }));
+    assert.deepEqual(lines(cmds), [
+      "ip netns add kates-ab-net",
+      "ip -n kates-ab-net link set lo up",
+      "ip -n kates-ab-net link add ks-ab type bridge",
+      "ip -n kates-ab-net link set ks-ab up",
+      "ip netns add kates-ab-node-0",
+      "ip -n kates-ab-node-0 link set lo up",
+      "ip -n kates-ab-net link add kv-ab-0 type veth peer name eth0 netns kates-ab-node-0",
+      "ip -n kates-ab-net link set kv-ab-0 master ks-ab",
+      "ip -n kates-ab-net link set kv-ab-0 up",
+      "ip -n kates-ab-node-0 addr replace 172.18.0.2/24 dev eth0",
+      "ip -n kates-ab-node-0 link set eth0 up",
+      "ip netns exec kates-ab-node-0 tee /proc/sys/net/ipv4/ip_forward",
+      "ip -n kates-ab-node-0 route replace 10.244.1.0/24 via 172.18.0.3 dev eth0",
+      "ip -n kates-ab-node-0 route replace 10.96.0.0/12 dev eth0 src 172.18.0.2",
+      "ip netns add kates-ab-node-1",
+      "ip -n kates-ab-node-1 link set lo up",
+      "ip -n kates-ab-net link add kv-ab-1 type veth peer name eth0 netns kates-ab-node-1",
+      "ip -n kates-ab-net link set kv-ab-1 master ks-ab",
+      "ip -n kates-ab-net link set kv-ab-1 up",
+      "ip -n kates-ab-node-1 addr replace 172.18.0.3/24 dev eth0",
+      "ip -n kates-ab-node-1 link set eth0 up",
+      "ip netns exec kates-ab-node-1 tee /proc/sys/net/ipv4/ip_forward",
+      "ip -n kates-ab-node-1 route replace 10.244.0.0/24 via 172.18.0.2 dev eth0",
+      "ip -n kates-ab-node-1 route replace 10.96.0.0/12 dev eth0 src 172.18.0.3",
+    ]);
+    assert.equal(cmds[11]?.stdin, "1\n");
+  });
+
+  it("never adds, moves or addresses anything in the host's namespace", () => {
+    for (const cmd of createCommands(plan, observed([]))) {
+      const [, first, second] = cmd.argv;
+      const namedNamespace = first === "-n" || (first === "netns" && second !== undefined);
+      assert.ok(namedNamespace, cmd.argv.join(" "));
+      assert.ok(!cmd.argv.includes("default"), cmd.argv.join(" "));
+    }
+  });
+
+  it("re-asserts but creates nothing when everything exists", () => {
+    const all = observed(["kates-ab-net", "kates-ab-node-0", "kates-ab-node-1"], {
+      "kates-ab-net": ["lo", "ks-ab", "kv-ab-0", "kv-ab-1"],
+      "kates-ab-node-0": ["lo", "eth0"],
+      "kates-ab-node-1": ["lo", "eth0"],
+    });
+    const created = lines(createCommands(plan, all)).filter((l) => / (add|delete) /.test(l));
+    assert.deepEqual(created, []);
+  });
+
+  it("finishes a half-made cluster: a missing node, and a lone eth0 that is not our pair", () => {
+    const half = observed(["kates-ab-net", "kates-ab-node-0"], {
+      "kates-ab-net": ["lo", "ks-ab"],
+      "kates-ab-node-0": ["lo", "eth0"],
+    });
+    const created = lines(createCommands(plan, half)).filter((l) => / (add|delete) /.test(l));
+    assert.deepEqual(created, [
+      "ip -n kates-ab-node-0 link delete eth0",
+      "ip -n kates-ab-net link add kv-ab-0 type veth peer name eth0 netns kates-ab-node-0",
+      "ip netns add kates-ab-node-1",
+      "ip -n kates-ab-net link add kv-ab-1 type veth peer name eth0 netns kates-ab-node-1",
+    ]);
+  });
+
+  it("replaces a switch port whose node namespace is gone", () => {
+    const stale = observed(["kates-ab-net", "kates-ab-node-1"], {
+      "kates-ab-net": ["ks-ab", "kv-ab-0", "kv-ab-1"],
+      "kates-ab-node-1": ["eth0"],
+    });
+    const created = lines(createCommands(plan, stale)).filter((l) => / (add|delete) /.test(l));
+    assert.deepEqual(created, [
+      "ip netns add kates-ab-node-0",
+      "ip -n kates-ab-net link delete kv-ab-0",
+      "ip -n kates-ab-net link add kv-ab-0 type veth peer name eth0 netns kates-ab-node-0",
+    ]);
+  });
+});
+
+describe("teardownCommands()", () => {
+  it("removes this cluster's namespaces, switch last, and host links named like ours; nothing else", () => {
+    const machine = observed(
+      [
+        "kates-ab-node-1",
+        "kates-ab-net",
+        "kates-ab-node-0",
+        "kates-abc-net",
+        "kates-abc-node-0",
+        "cni-1234",
+        "other",
+      ],
+      { "": ["lo", "eth0", "kv-ab-0", "kv-abc-0", "ks-ab", "docker0"] },
+    );
+    assert.deepEqual(lines(teardownCommands("ab", machine)), [
+      "ip netns delete kates-ab-node-0",
+      "ip netns delete kates-ab-node-1",
+      "ip netns delete kates-ab-net",
+      "ip link delete ks-ab",
+      "ip link delete kv-ab-0",
+    ]);
+  });
+
+  it("has nothing to do when the cluster is gone", () => {
+    assert.deepEqual(teardownCommands("ab", observed(["kates-abc-net"], { "": ["lo"] })), []);
+  });
+
+  it("refuses an id that could match other names", () => {
+    assert.throws(() => teardownCommands("", observed([])), /cluster id/);
+    assert.throws(() => teardownCommands("a.*", observed([])), /cluster id/);
+  });
+});
+
+describe("observation parsing", () => {
+  it("clusterIdsIn() finds the cluster ids among namespace names", () => {
+    const names = [
+      "kates-ab-net",
+      "kates-ab-node-0",
+      "kates-x9-node-3",
+      "kates--net",
+      "cni-1",
+      "kates-ab",
+    ];
+    assert.deepEqual(clusterIdsIn(names), ["ab", "x9"]);
+  });
+
+  it("parseNetnsList() reads names with and without ids", () => {
+    assert.deepEqual(parseNetnsList("kates-ab-node-0 (id: 1)\nkates-ab-net\n\n"), [
+      "kates-ab-node-0",
+      "kates-ab-net",
+    ]);
+    assert.deepEqual(parseNetnsList(""), []);
+  });
+
+  it("parseLinkNames() reads ip -j link output", () => {
+    const out = JSON.stringify([{ ifindex: 1, ifname: "lo" }, { ifindex: 2, ifname: "eth0" }, {}]);
+    assert.deepEqual(parseLinkNames(out), ["lo", "eth0"]);
+    assert.deepEqual(parseLinkNames(""), []);
+  });
+});

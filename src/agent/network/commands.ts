@@ -1,0 +1,163 @@
+/**
+ * The `ip` commands that bring a cluster's network from what exists to the plan, and that remove
+ * it. Pure: the caller observes the machine (`observe.ts`) and runs the list
+ * (`cluster-network.ts`), so the decision is table-tested without root.
+ *
+ * Every command names a namespace (`ip -n NS …`, `ip netns …`) except the host-side clean-up of
+ * leftovers in `teardownCommands`: nothing here ever adds to the host's own namespace.
+ */
+import {
+  type ClusterNetworkPlan,
+  type NodeNetworkPlan,
+  interfaceNamePattern,
+  namespacePrefix,
+  switchNamespaceName,
+  validateClusterId,
+} from "./plan.js";
+
+/** One command: an argument vector run without a shell, with optional standard input. */
+export interface Command {
+  readonly argv: readonly string[];
+  readonly stdin?: string;
+}
+
+/** What exists now: the machine's named network namespaces and the links in those that matter. */
+export interface ObservedNetwork {
+  /** Names under /var/run/netns. */
+  readonly namespaces: ReadonlySet<string>;
+  /**
+   * Link names per namespace; "" is the host's namespace. A namespace missing here has no links
+   * observed.
+   */
+  readonly links: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+/** The sysctl file a node namespace writes 1 into, to route between its eth0 and its pod bridge. */
+export const IP_FORWARD = "/proc/sys/net/ipv4/ip_forward";
+
+/**
+ * The commands that make `plan` exist, given what `observed` found. Creating what is missing and
+ * re-asserting the rest (`replace`, `set up`) makes a re-run after a crash finish the job; running
+ * the list twice is harmless.
+ */
+export function createCommands(plan: ClusterNetworkPlan, observed: ObservedNetwork): Command[] {
+  const sw = plan.switchNamespace;
+  const cmds: Command[] = [];
+  const linksIn = (ns: string): ReadonlySet<string> => observed.links.get(ns) ?? new Set();
+
+  if (!observed.namespaces.has(sw)) cmds.push(ip("netns", "add", sw));
+  cmds.push(ip("-n", sw, "link", "set", "lo", "up"));
+  if (!linksIn(sw).has(plan.switchBridge)) {
+    cmds.push(ip("-n", sw, "link", "add", plan.switchBridge, "type", "bridge"));
+  }
+  cmds.push(ip("-n", sw, "link", "set", plan.switchBridge, "up"));
+
+  for (const node of plan.nodes) {
+    cmds.push(...nodeCommands(plan, node, observed.namespaces.has(node.namespace), linksIn));
+  }
+  return cmds;
+}
+
+function nodeCommands(
+  plan: ClusterNetworkPlan,
+  node: NodeNetworkPlan,
+  namespaceExists: boolean,
+  linksIn: (ns: string) => ReadonlySet<string>,
+): Command[] {
+  const sw = plan.switchNamespace;
+  const ns = node.namespace;
+  const cmds: Command[] = [];
+
+  if (!namespaceExists) cmds.push(ip("netns", "add", ns));
+  cmds.push(ip("-n", ns, "link", "set", "lo", "up"));
+
+  // The two ends of a veth live and die together, so finding only one means it is not the pair we
+  // made (say, a hand-made eth0): remove it and make the pair again.
+  const hasPort = linksIn(sw).has(node.switchPort);
+  const hasEth0 = namespaceExists && linksIn(ns).has(node.interface);
+  if (hasPort !== hasEth0) {
+    if (hasPort) cmds.push(ip("-n", sw, "link", "delete", node.switchPort));
+    if (hasEth0) cmds.push(ip("-n", ns, "link", "delete", node.interface));
+  }
+  if (!hasPort || !hasEth0) {
+    // Made inside the switch namespace with its peer placed straight into the node's: neither end
+    // ever appears in the host's namespace, not even for a moment.
+    cmds.push(
+      ip(
+        "-n",
+        sw,
+        "link",
+        "add",
+        node.switchPort,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        node.interface,
+        "netns",
+        ns,
+      ),
+    );
+  }
+  cmds.push(ip("-n", sw, "link", "set", node.switchPort, "master", plan.switchBridge));
+  cmds.push(ip("-n", sw, "link", "set", node.switchPort, "up"));
+
+  cmds.push(ip("-n", ns, "addr", "replace", node.nodeIpWithPrefix, "dev", node.interface));
+  cmds.push(ip("-n", ns, "link", "set", node.interface, "up"));
+  cmds.push({ argv: ["ip", "netns", "exec", ns, "tee", IP_FORWARD], stdin: "1\n" });
+
+  // host-gw: every other node's pods are one hop away, through that node's IP on the switch.
+  for (const other of plan.nodes) {
+    if (other.index === node.index) continue;
+    cmds.push(
+      ip("-n", ns, "route", "replace", other.podCidr, "via", other.nodeIp, "dev", node.interface),
+    );
+  }
+  // Service VIPs are nobody's address: a process in the node must find a route to connect() at all,
+  // before the service proxy's DNAT rewrites the packet. eth0 exists from the start (the pod bridge
+  // only after the first pod), gives the node IP as source, which every node routes back, and a
+  // packet no rule rewrote dies unanswered on the switch.
+  cmds.push(
+    ip("-n", ns, "route", "replace", plan.serviceCidr, "dev", node.interface, "src", node.nodeIp),
+  );
+  return cmds;
+}
+
+/**
+ * The commands that remove every namespace and link of cluster `clusterId` that `observed` found,
+ * and nothing else: namespaces named `kates-<cluster>-…` and host links named the way `plan.ts`
+ * names this cluster's interfaces (none should be there; a foreign tool could have moved one).
+ * Deleting a namespace deletes the links inside it and both ends of every veth with an end in it.
+ * Node namespaces go first, the switch last.
+ */
+export function teardownCommands(clusterId: string, observed: ObservedNetwork): Command[] {
+  validateClusterId(clusterId);
+  const prefix = namespacePrefix(clusterId);
+  const sw = switchNamespaceName(clusterId);
+  const ours = [...observed.namespaces].filter((ns) => ns.startsWith(prefix)).sort();
+  const pattern = interfaceNamePattern(clusterId);
+  const hostLinks = [...(observed.links.get("") ?? [])].filter((name) => pattern.test(name)).sort();
+
+  return [
+    ...ours.filter((ns) => ns !== sw).map((ns) => ip("netns", "delete", ns)),
+    ...(ours.includes(sw) ? [ip("netns", "delete", sw)] : []),
+    ...hostLinks.map((name) => ip("link", "delete", name)),
+  ];
+}
+
+/**
+ * The cluster ids that have namespaces on this machine, from their names; for `kates down` after a
+ * crash.
+ */
+export function clusterIdsIn(namespaces: Iterable<string>): string[] {
+  const ids = new Set<string>();
+  for (const ns of namespaces) {
+    const match = /^kates-([a-z][a-z0-9]{0,7})-./.exec(ns);
+    if (match?.[1]) ids.add(match[1]);
+  }
+  return [...ids].sort();
+}
+
+function ip(...args: string[]): Command {
+  return { argv: ["ip", ...args] };
+}
