@@ -1,7 +1,7 @@
 /**
  * The `ip` commands that bring a cluster's network from what exists to the plan, and that remove
- * it. Pure: the caller observes the machine (`observe.ts`) and runs the list
- * (`cluster-network.ts`), so the decision is table-tested without root.
+ * it. Pure: the caller (`cluster-network.ts`) observes the machine and runs the list, so the
+ * decision is table-tested without root.
  *
  * Every command names a namespace (`ip -n NS …`, `ip netns …`) except the host-side clean-up of
  * leftovers in `teardownCommands`: nothing here ever adds to the host's own namespace.
