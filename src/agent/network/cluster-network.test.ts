@@ -178,6 +178,10 @@ describe("cluster network (root)", { skip }, () => {
           return true;
         });
         assert.deepEqual(JSON.parse(await ip("-n", ns, "-j", "route", "show", "default")), [], ns);
+        await assert.rejects(
+          ip("-n", ns, "-6", "route", "get", "2001:4860:4860::8888"),
+          /unreachable/,
+        );
       }
 
       const during = await hostSnapshot();
