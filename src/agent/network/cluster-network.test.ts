@@ -143,8 +143,16 @@ describe("cluster network (root)", { skip }, () => {
 
     try {
       await createClusterNetwork(plan);
-      // A second run finds everything and changes nothing.
+      // A second run finds everything, and removes what does not belong: a default route and a
+      // route to a node that is not in the plan (neither sends anything: no process uses them).
+      await ip("-n", n0.namespace, "route", "add", "default", "via", n1.nodeIp);
+      await ip("-n", n0.namespace, "route", "add", "10.244.7.0/24", "via", "172.18.0.9");
       await createClusterNetwork(plan);
+      const routes = JSON.parse(await ip("-n", n0.namespace, "-j", "route", "show")) as object[];
+      assert.deepEqual(
+        routes.map((r) => JSON.stringify(r)).filter((r) => /default|10\.244\.7\./.test(r)),
+        [],
+      );
 
       const port = 20000 + Math.floor(Math.random() * 20000);
       servers.push(await serveIn(n1.namespace, n1.nodeIp, port, `hello from ${n1.name}`));

@@ -1,12 +1,13 @@
 /**
- * Runs the plan on this machine: observes what exists with `ip`, runs the commands `commands.ts`
- * decides, and writes each node's CNI config. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN for `ip
+ * Runs the plan on this machine: observes what exists with `ip` and runs the commands
+ * `commands.ts` decides. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN for `ip
  * netns`).
  */
 import { spawn } from "node:child_process";
 import {
   type Command,
   type ObservedNetwork,
+  type ObservedRoute,
   createCommands,
   teardownCommands,
 } from "./commands.js";
@@ -73,15 +74,16 @@ export async function observeNetwork(
 ): Promise<ObservedNetwork> {
   const namespaces = new Set(parseNetnsList(await run({ argv: ["ip", "netns", "list"] })));
   const links = new Map<string, ReadonlySet<string>>();
+  const routes = new Map<string, readonly ObservedRoute[]>();
   links.set("", new Set(parseLinkNames(await run({ argv: ["ip", "-j", "link", "show"] }))));
   for (const ns of namespaces) {
     if (!prefixes.some((p) => ns.startsWith(p))) continue;
-    links.set(
-      ns,
-      new Set(parseLinkNames(await run({ argv: ["ip", "-n", ns, "-j", "link", "show"] }))),
-    );
+    const show = (what: string): Promise<string> =>
+      run({ argv: ["ip", "-n", ns, "-j", what, "show"] });
+    links.set(ns, new Set(parseLinkNames(await show("link"))));
+    routes.set(ns, parseRoutes(await show("route")));
   }
-  return { namespaces, links };
+  return { namespaces, links, routes };
 }
 
 /** The names from `ip netns list`, whose lines read `NAME` or `NAME (id: N)`. */
@@ -96,6 +98,17 @@ export function parseNetnsList(output: string): string[] {
 export function parseLinkNames(output: string): string[] {
   const links = JSON.parse(output || "[]") as { ifname?: unknown }[];
   return links.flatMap((l) => (typeof l.ifname === "string" ? [l.ifname] : []));
+}
+
+/** The routes from `ip -j route show`. */
+export function parseRoutes(output: string): ObservedRoute[] {
+  const routes = JSON.parse(output || "[]") as Record<string, unknown>[];
+  return routes.flatMap((r) => {
+    if (typeof r.dst !== "string") return [];
+    const text = (key: string): Partial<Record<string, string>> =>
+      typeof r[key] === "string" ? { [key]: r[key] } : {};
+    return [{ dst: r.dst, ...text("gateway"), ...text("dev"), ...text("protocol") }];
+  });
 }
 
 /** Creates or completes the plan's namespaces and links; safe to call again with the same plan. */

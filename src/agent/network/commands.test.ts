@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseLinkNames, parseNetnsList } from "./cluster-network.js";
+import { parseLinkNames, parseNetnsList, parseRoutes } from "./cluster-network.js";
 import {
   type ObservedNetwork,
+  type ObservedRoute,
   clusterIdsIn,
   createCommands,
   teardownCommands,
@@ -11,10 +12,15 @@ import { planClusterNetwork } from "./plan.js";
 
 const plan = planClusterNetwork({ clusterId: "ab", nodes: 2 });
 
-function observed(namespaces: string[], links: Record<string, string[]> = {}): ObservedNetwork {
+function observed(
+  namespaces: string[],
+  links: Record<string, string[]> = {},
+  routes: Record<string, ObservedRoute[]> = {},
+): ObservedNetwork {
   return {
     namespaces: new Set(namespaces),
     links: new Map(Object.entries(links).map(([ns, names]) => [ns, new Set(names)])),
+    routes: new Map(Object.entries(routes)),
   };
 }
 
@@ -99,6 +105,79 @@ describe("createCommands()", () => {
   });
 });
 
+describe("createCommands() on routes already there", () => {
+  const all = ["kates-ab-net", "kates-ab-node-0", "kates-ab-node-1"];
+  const deletes = (routes: Record<string, ObservedRoute[]>): string[] =>
+    lines(createCommands(plan, observed(all, {}, routes))).filter((l) =>
+      l.includes("route delete"),
+    );
+
+  it("keeps planned, kernel and other devices' routes", () => {
+    const node0: ObservedRoute[] = [
+      { dst: "172.18.0.0/24", dev: "eth0", protocol: "kernel" },
+      { dst: "10.244.1.0/24", gateway: "172.18.0.3", dev: "eth0" },
+      { dst: "10.96.0.0/12", dev: "eth0" },
+      { dst: "10.244.0.0/24", dev: "kc-ab-0", protocol: "kernel" },
+      { dst: "10.244.0.9", dev: "veth1234" },
+    ];
+    assert.deepEqual(deletes({ "kates-ab-node-0": node0 }), []);
+  });
+
+  it("deletes any default route and the eth0 routes the plan no longer has", () => {
+    const cases: [Record<string, ObservedRoute[]>, string[]][] = [
+      [
+        { "kates-ab-node-0": [{ dst: "default", gateway: "172.18.0.1", dev: "eth0" }] },
+        ["ip -n kates-ab-node-0 route delete default via 172.18.0.1 dev eth0"],
+      ],
+      [
+        { "kates-ab-node-1": [{ dst: "default", dev: "kc-ab-1" }] },
+        ["ip -n kates-ab-node-1 route delete default dev kc-ab-1"],
+      ],
+      [
+        { "kates-ab-net": [{ dst: "default", dev: "ks-ab" }] },
+        ["ip -n kates-ab-net route delete default dev ks-ab"],
+      ],
+      [
+        // A third node that left, and node-1's range behind the wrong IP.
+        {
+          "kates-ab-node-0": [
+            { dst: "10.244.2.0/24", gateway: "172.18.0.4", dev: "eth0" },
+            { dst: "10.244.1.0/24", gateway: "172.18.0.9", dev: "eth0" },
+            { dst: "10.100.0.0/16", dev: "eth0" },
+          ],
+        },
+        [
+          "ip -n kates-ab-node-0 route delete 10.244.2.0/24 via 172.18.0.4 dev eth0",
+          "ip -n kates-ab-node-0 route delete 10.244.1.0/24 via 172.18.0.9 dev eth0",
+          "ip -n kates-ab-node-0 route delete 10.100.0.0/16 dev eth0",
+        ],
+      ],
+    ];
+    for (const [routes, want] of cases) assert.deepEqual(deletes(routes), want);
+  });
+
+  it("deletes stale routes after re-asserting the planned ones", () => {
+    const cmds = lines(
+      createCommands(
+        plan,
+        observed(
+          all,
+          {},
+          { "kates-ab-node-0": [{ dst: "10.244.2.0/24", gateway: "172.18.0.4", dev: "eth0" }] },
+        ),
+      ),
+    );
+    const del = cmds.indexOf(
+      "ip -n kates-ab-node-0 route delete 10.244.2.0/24 via 172.18.0.4 dev eth0",
+    );
+    assert.ok(
+      del >
+        cmds.indexOf("ip -n kates-ab-node-0 route replace 10.244.1.0/24 via 172.18.0.3 dev eth0"),
+    );
+    assert.ok(del < cmds.indexOf("ip -n kates-ab-node-1 link set lo up"));
+  });
+});
+
 describe("teardownCommands()", () => {
   it("removes this cluster's namespaces, switch last, and host links named like ours; nothing else", () => {
     const machine = observed(
@@ -151,6 +230,20 @@ describe("observation parsing", () => {
       "kates-ab-net",
     ]);
     assert.deepEqual(parseNetnsList(""), []);
+  });
+
+  it("parseRoutes() reads ip -j route output", () => {
+    const out = JSON.stringify([
+      { dst: "default", gateway: "172.18.0.1", dev: "eth0", flags: [] },
+      { dst: "10.96.0.0/12", dev: "eth0", scope: "link", prefsrc: "172.18.0.2" },
+      { dst: "172.18.0.0/24", dev: "eth0", protocol: "kernel", scope: "link" },
+      { type: "broadcast" },
+    ]);
+    assert.deepEqual(parseRoutes(out), [
+      { dst: "default", gateway: "172.18.0.1", dev: "eth0" },
+      { dst: "10.96.0.0/12", dev: "eth0" },
+      { dst: "172.18.0.0/24", dev: "eth0", protocol: "kernel" },
+    ]);
   });
 
   it("parseLinkNames() reads ip -j link output", () => {

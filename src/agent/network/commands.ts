@@ -30,6 +30,16 @@ export interface ObservedNetwork {
    * observed.
    */
   readonly links: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Main-table routes per namespace, for the cluster's own namespaces; missing means none observed. */
+  readonly routes?: ReadonlyMap<string, readonly ObservedRoute[]>;
+}
+
+/** One route as `ip -j route show` reports it. */
+export interface ObservedRoute {
+  readonly dst: string;
+  readonly gateway?: string;
+  readonly dev?: string;
+  readonly protocol?: string;
 }
 
 /** The sysctl file a node namespace writes 1 into, to route between its eth0 and its pod bridge. */
@@ -44,6 +54,7 @@ export function createCommands(plan: ClusterNetworkPlan, observed: ObservedNetwo
   const sw = plan.switchNamespace;
   const cmds: Command[] = [];
   const linksIn = (ns: string): ReadonlySet<string> => observed.links.get(ns) ?? new Set();
+  const routesIn = (ns: string): readonly ObservedRoute[] => observed.routes?.get(ns) ?? [];
 
   if (!observed.namespaces.has(sw)) cmds.push(ip("netns", "add", sw));
   cmds.push(ip("-n", sw, "link", "set", "lo", "up"));
@@ -51,9 +62,14 @@ export function createCommands(plan: ClusterNetworkPlan, observed: ObservedNetwo
     cmds.push(ip("-n", sw, "link", "add", plan.switchBridge, "type", "bridge"));
   }
   cmds.push(ip("-n", sw, "link", "set", plan.switchBridge, "up"));
+  cmds.push(...staleRouteCommands(sw, routesIn(sw), () => false));
 
   for (const node of plan.nodes) {
-    cmds.push(...nodeCommands(plan, node, observed.namespaces.has(node.namespace), linksIn));
+    const exists = observed.namespaces.has(node.namespace);
+    cmds.push(...nodeCommands(plan, node, exists, linksIn));
+    cmds.push(
+      ...staleRouteCommands(node.namespace, routesIn(node.namespace), plannedRoute(plan, node)),
+    );
   }
   return cmds;
 }
@@ -121,6 +137,45 @@ function nodeCommands(
     ip("-n", ns, "route", "replace", plan.serviceCidr, "dev", node.interface, "src", node.nodeIp),
   );
   return cmds;
+}
+
+/** Whether a route in `node`'s namespace is one `nodeCommands` makes, or one the kernel or CNI owns. */
+function plannedRoute(
+  plan: ClusterNetworkPlan,
+  node: NodeNetworkPlan,
+): (r: ObservedRoute) => boolean {
+  return (r) => {
+    if (r.dev !== node.interface || r.protocol === "kernel") return true;
+    if (r.gateway === undefined) return r.dst === plan.serviceCidr;
+    return plan.nodes.some(
+      (o) => o.index !== node.index && o.podCidr === r.dst && o.nodeIp === r.gateway,
+    );
+  };
+}
+
+/**
+ * Deletes what does not belong in a cluster namespace: any default route, whoever made it (the cluster
+ * must have no way out), and on the node's eth0 the static routes the plan no longer has (a node that
+ * left, a changed range), so a re-run converges instead of only adding.
+ */
+function staleRouteCommands(
+  ns: string,
+  routes: readonly ObservedRoute[],
+  planned: (r: ObservedRoute) => boolean,
+): Command[] {
+  return routes
+    .filter((r) => r.dst === "default" || !planned(r))
+    .map((r) =>
+      ip(
+        "-n",
+        ns,
+        "route",
+        "delete",
+        r.dst,
+        ...(r.gateway === undefined ? [] : ["via", r.gateway]),
+        ...(r.dev === undefined ? [] : ["dev", r.dev]),
+      ),
+    );
 }
 
 /**
