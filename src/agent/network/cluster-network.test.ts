@@ -12,6 +12,7 @@ import {
   CommandError,
   createClusterNetwork,
   observeNetwork,
+  processesIn,
   runCommand,
   teardownClusterNetwork,
 } from "./cluster-network.js";
@@ -116,6 +117,10 @@ async function addTestPod(
   return pod;
 }
 
+async function eventuallyTrue(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
 async function leftovers(clusterId: string): Promise<string[]> {
   const observed = await observeNetwork([namespacePrefix(clusterId)]);
   const pattern = interfaceNamePattern(clusterId);
@@ -128,7 +133,7 @@ async function leftovers(clusterId: string): Promise<string[]> {
 after(async () => {
   if (!isRoot) return;
   for (const id of made)
-    await teardownClusterNetwork(id).catch(() => undefined /* reported by the test */);
+    await teardownClusterNetwork(id, { force: true }).catch(() => undefined /* the test reports */);
 });
 
 describe("cluster network (root)", { skip }, () => {
@@ -249,6 +254,38 @@ describe("cluster network (root)", { skip }, () => {
     } finally {
       // ... and tearing down by id removes it all.
       await teardownClusterNetwork(clusterId);
+    }
+
+    assert.deepEqual(await leftovers(clusterId), []);
+  });
+
+  it("refuses to tear down while a process runs in a node's namespace, and removes nothing", async () => {
+    const clusterId = newClusterId();
+    made.push(clusterId);
+    const plan = planClusterNetwork({ clusterId, nodes: 1 });
+    const node = plan.nodes[0]!;
+    let sleeper: ChildProcess | undefined;
+
+    try {
+      await createClusterNetwork(plan);
+      sleeper = spawn("ip", ["netns", "exec", node.namespace, "sleep", "600"], { stdio: "ignore" });
+      await new Promise((resolve) => sleeper?.once("spawn", resolve));
+      const pid = sleeper.pid;
+      await eventuallyTrue(async () => (await processesIn([node.namespace])).length > 0);
+
+      await assert.rejects(
+        teardownClusterNetwork(clusterId, { waitForProcessesMs: 200 }),
+        new RegExp(`processes still run in its namespaces \\(${node.namespace}: ${pid}\\)`),
+      );
+      assert.equal((await leftovers(clusterId)).length, 2);
+
+      const exited = new Promise((resolve) => sleeper?.once("exit", resolve));
+      sleeper.kill();
+      await exited;
+      await teardownClusterNetwork(clusterId);
+    } finally {
+      sleeper?.kill();
+      await teardownClusterNetwork(clusterId, { force: true });
     }
 
     assert.deepEqual(await leftovers(clusterId), []);

@@ -11,7 +11,7 @@ import {
   createCommands,
   teardownCommands,
 } from "./commands.js";
-import type { ClusterNetworkPlan } from "./plan.js";
+import { type ClusterNetworkPlan, namespacePrefix } from "./plan.js";
 
 /**
  * Runs one command and resolves to its standard output; rejects with its standard error when it
@@ -120,17 +120,49 @@ export async function createClusterNetwork(
   for (const command of createCommands(plan, observed)) await run(command);
 }
 
+/** How `teardownClusterNetwork` runs. */
+export interface TeardownOptions {
+  run?: CommandRunner;
+  /**
+   * Remove the names even while processes still run in the namespaces. Those namespaces, and the
+   * veths in them, then live on unnamed until the processes exit: for test sweeps, not for `down`.
+   */
+  force?: boolean;
+  /** How long to wait for processes in the namespaces to exit before giving up; 5 s. */
+  waitForProcessesMs?: number;
+}
+
 /**
  * Removes every namespace and link of the cluster, found by its id alone (so it also cleans up
- * after a crash), and checks that nothing is left. Processes still inside a node's namespace keep
- * it alive after its name is gone: stop the node's agent and containerd first.
+ * after a crash), and checks that nothing is left. A namespace that still holds processes (a
+ * node's agent, containerd or its shims) would outlive its name with its links, so unless `force`
+ * is set this waits a little for them to exit and otherwise refuses, removing nothing: stop the
+ * nodes first.
  */
 export async function teardownClusterNetwork(
   clusterId: string,
-  run: CommandRunner = runCommand,
+  options: TeardownOptions = {},
 ): Promise<void> {
-  const prefix = `kates-${clusterId}-`;
-  const observed = await observeNetwork([prefix], run);
+  const run = options.run ?? runCommand;
+  const prefix = namespacePrefix(clusterId);
+  let observed = await observeNetwork([prefix], run);
+
+  if (!options.force) {
+    const deadline = Date.now() + (options.waitForProcessesMs ?? 5000);
+    for (;;) {
+      const busy = await processesIn(clusterNamespaces(observed, prefix), run);
+      if (busy.length === 0) break;
+      if (Date.now() > deadline) {
+        const list = busy.map(([ns, pids]) => `${ns}: ${pids.join(" ")}`).join("; ");
+        throw new Error(
+          `Cannot tear down the network of cluster ${clusterId}: processes still run in its namespaces (${list}); stop the nodes first`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      observed = await observeNetwork([prefix], run);
+    }
+  }
+
   const failures: string[] = [];
   for (const command of teardownCommands(clusterId, observed)) {
     // Keep going: one stuck namespace must not leave the others behind.
@@ -142,4 +174,29 @@ export async function teardownClusterNetwork(
       `Cannot tear down the network of cluster ${clusterId}: ${left.length} namespaces or links remain (${failures.join("; ")})`,
     );
   }
+}
+
+function clusterNamespaces(observed: ObservedNetwork, prefix: string): string[] {
+  return [...observed.namespaces].filter((ns) => ns.startsWith(prefix));
+}
+
+/** The namespaces among `namespaces` that hold processes, with their pids (`ip netns pids`). */
+export async function processesIn(
+  namespaces: readonly string[],
+  run: CommandRunner = runCommand,
+): Promise<[string, number[]][]> {
+  const busy: [string, number[]][] = [];
+  for (const ns of namespaces) {
+    const out = await run({ argv: ["ip", "netns", "pids", ns] }).catch((err: unknown) => {
+      // Gone between the listing and now: nothing runs in it.
+      if (err instanceof CommandError) return "";
+      throw err;
+    });
+    const pids = out
+      .split(/\s+/)
+      .filter((p) => /^[0-9]+$/.test(p))
+      .map(Number);
+    if (pids.length > 0) busy.push([ns, pids]);
+  }
+  return busy;
 }

@@ -149,7 +149,11 @@ describe("CNI config with the real plugins (root)", { skip }, () => {
         await runPlugin(n1.namespace, list, plugin, del);
     } finally {
       server?.kill();
-      await teardownClusterNetwork(clusterId);
+      // Forced if a process outlived its kill: the names must not outlive the test.
+      await teardownClusterNetwork(clusterId).catch(async (err: unknown) => {
+        await teardownClusterNetwork(clusterId, { force: true });
+        throw err;
+      });
       await rm(dir, { recursive: true, force: true });
     }
 
