@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { createClusterNetwork, runCommand, teardownClusterNetwork } from "./cluster-network.js";
 import { writeCniConfig } from "./cni-config.js";
-import { newClusterId, planClusterNetwork } from "./plan.js";
+import { namespacePath, newClusterId, planClusterNetwork } from "./plan.js";
 
 const PLUGIN_DIRS = ["/usr/lib/cni", "/opt/cni/bin"];
 const pluginDir = PLUGIN_DIRS.find((d) => existsSync(join(d, "bridge")));
@@ -91,7 +91,7 @@ describe("CNI config with the real plugins (root)", { skip }, () => {
       const env = {
         CNI_COMMAND: "ADD",
         CNI_CONTAINERID: `kates-test-${clusterId}`,
-        CNI_NETNS: `/var/run/netns/${pod}`,
+        CNI_NETNS: namespacePath(pod),
         CNI_IFNAME: "eth0",
         CNI_PATH: pluginDir ?? "",
       };

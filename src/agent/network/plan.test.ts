@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import {
   MAX_INTERFACE_NAME,
   interfaceNamePattern,
+  namespacePath,
   newClusterId,
   planClusterNetwork,
   validateClusterId,
@@ -12,6 +13,7 @@ describe("planClusterNetwork()", () => {
   it("gives each node a name, node IP, pod range, namespace and short interface names", () => {
     const plan = planClusterNetwork({ clusterId: "ab12cd", nodes: 3 });
     assert.equal(plan.switchNamespace, "kates-ab12cd-net");
+    assert.equal(namespacePath(plan.nodes[0]!.namespace), "/var/run/netns/kates-ab12cd-node-0");
     assert.equal(plan.switchBridge, "ks-ab12cd");
     assert.equal(plan.clusterCidr, "10.244.0.0/16");
     assert.equal(plan.serviceCidr, "10.96.0.0/12");

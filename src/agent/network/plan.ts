@@ -108,6 +108,14 @@ export function validateClusterId(clusterId: string): void {
   }
 }
 
+/**
+ * The file that names a namespace, as `ip netns` makes it: what `nsenter --net=` takes to start a
+ * node's containerd and agent inside the node's namespace.
+ */
+export function namespacePath(namespace: string): string {
+  return `/var/run/netns/${namespace}`;
+}
+
 /** The switch namespace of a cluster. */
 export function switchNamespaceName(clusterId: string): string {
   return `kates-${clusterId}-net`;
