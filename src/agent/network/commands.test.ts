@@ -212,12 +212,16 @@ describe("teardownCommands()", () => {
 });
 
 describe("observation parsing", () => {
-  it("clusterIdsIn() finds the cluster ids among namespace names", () => {
+  it("clusterIdsIn() finds clusters by their switch namespace only", () => {
     const names = [
       "kates-ab-net",
       "kates-ab-node-0",
+      "kates-x9-net",
       "kates-x9-node-3",
+      "kates-test-72761d42",
+      "kates-cd-node-0",
       "kates--net",
+      "kates-UP-net",
       "cni-1",
       "kates-ab",
     ];

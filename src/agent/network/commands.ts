@@ -201,13 +201,14 @@ export function teardownCommands(clusterId: string, observed: ObservedNetwork): 
 }
 
 /**
- * The cluster ids that have namespaces on this machine, from their names; for `kates down` after a
- * crash.
+ * The cluster ids that have a network on this machine, for `kates down` after a crash. A cluster
+ * is known by its switch namespace `kates-<id>-net`, made first and removed last: other tools'
+ * namespaces that merely start with `kates-` (say `kates-test-1234`) name no cluster.
  */
 export function clusterIdsIn(namespaces: Iterable<string>): string[] {
   const ids = new Set<string>();
   for (const ns of namespaces) {
-    const match = /^kates-([a-z][a-z0-9]{0,7})-./.exec(ns);
+    const match = /^kates-([a-z][a-z0-9]{0,7})-net$/.exec(ns);
     if (match?.[1]) ids.add(match[1]);
   }
   return [...ids].sort();
