@@ -148,11 +148,20 @@ describe("cluster network (root)", { skip }, () => {
 
     try {
       await createClusterNetwork(plan);
-      // A second run finds everything, and removes what does not belong: a default route and a
-      // route to a node that is not in the plan (neither sends anything: no process uses them).
+      // A second run finds everything, and removes what does not belong: a default route, a route
+      // to a node that is not in the plan, a stray address (nothing is sent: no process uses them).
       await ip("-n", n0.namespace, "route", "add", "default", "via", n1.nodeIp);
       await ip("-n", n0.namespace, "route", "add", "10.244.7.0/24", "via", "172.18.0.9");
+      await ip("-n", n0.namespace, "addr", "add", "172.18.0.77/24", "dev", "eth0");
       await createClusterNetwork(plan);
+      assert.equal(
+        (await ip("-n", n0.namespace, "-4", "-br", "addr", "show", "dev", "eth0"))
+          .trim()
+          .split(/\s+/)
+          .slice(2)
+          .join(" "),
+        n0.nodeIpWithPrefix,
+      );
       const routes = JSON.parse(await ip("-n", n0.namespace, "-j", "route", "show")) as object[];
       assert.deepEqual(
         routes.map((r) => JSON.stringify(r)).filter((r) => /default|10\.244\.7\./.test(r)),

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import {
   type Command,
+  type ObservedAddress,
   type ObservedNetwork,
   type ObservedRoute,
   createCommands,
@@ -75,15 +76,19 @@ export async function observeNetwork(
   const namespaces = new Set(parseNetnsList(await run({ argv: ["ip", "netns", "list"] })));
   const links = new Map<string, ReadonlySet<string>>();
   const routes = new Map<string, readonly ObservedRoute[]>();
+  const addresses = new Map<string, readonly ObservedAddress[]>();
   links.set("", new Set(parseLinkNames(await run({ argv: ["ip", "-j", "link", "show"] }))));
   for (const ns of namespaces) {
     if (!prefixes.some((p) => ns.startsWith(p))) continue;
     const show = (what: string): Promise<string> =>
       run({ argv: ["ip", "-n", ns, "-j", what, "show"] });
-    links.set(ns, new Set(parseLinkNames(await show("link"))));
+    // `ip -j addr` lists every link with its addresses: one call for both.
+    const withAddresses = await show("addr");
+    links.set(ns, new Set(parseLinkNames(withAddresses)));
+    addresses.set(ns, parseAddresses(withAddresses));
     routes.set(ns, parseRoutes(await show("route")));
   }
-  return { namespaces, links, routes };
+  return { namespaces, links, routes, addresses };
 }
 
 /** The names from `ip netns list`, whose lines read `NAME` or `NAME (id: N)`. */
@@ -98,6 +103,21 @@ export function parseNetnsList(output: string): string[] {
 export function parseLinkNames(output: string): string[] {
   const links = JSON.parse(output || "[]") as { ifname?: unknown }[];
   return links.flatMap((l) => (typeof l.ifname === "string" ? [l.ifname] : []));
+}
+
+/** The IPv4 addresses from `ip -j addr show`. */
+export function parseAddresses(output: string): ObservedAddress[] {
+  const links = JSON.parse(output || "[]") as {
+    ifname?: unknown;
+    addr_info?: { family?: unknown; local?: unknown; prefixlen?: unknown }[];
+  }[];
+  return links.flatMap((l) =>
+    (l.addr_info ?? []).flatMap((a) =>
+      typeof l.ifname === "string" && a.family === "inet" && typeof a.local === "string"
+        ? [{ dev: l.ifname, address: `${a.local}/${String(a.prefixlen)}` }]
+        : [],
+    ),
+  );
 }
 
 /** The routes from `ip -j route show`. */

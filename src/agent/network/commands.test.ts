@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseLinkNames, parseNetnsList, parseRoutes } from "./cluster-network.js";
+import { parseAddresses, parseLinkNames, parseNetnsList, parseRoutes } from "./cluster-network.js";
 import {
+  type ObservedAddress,
   type ObservedNetwork,
   type ObservedRoute,
   clusterIdsIn,
@@ -16,11 +17,13 @@ function observed(
   namespaces: string[],
   links: Record<string, string[]> = {},
   routes: Record<string, ObservedRoute[]> = {},
+  addresses: Record<string, ObservedAddress[]> = {},
 ): ObservedNetwork {
   return {
     namespaces: new Set(namespaces),
     links: new Map(Object.entries(links).map(([ns, names]) => [ns, new Set(names)])),
     routes: new Map(Object.entries(routes)),
+    addresses: new Map(Object.entries(addresses)),
   };
 }
 
@@ -178,6 +181,58 @@ describe("createCommands() on routes already there", () => {
   });
 });
 
+describe("createCommands() on addresses already there", () => {
+  const all = ["kates-ab-net", "kates-ab-node-0", "kates-ab-node-1"];
+  const links = {
+    "kates-ab-net": ["ks-ab", "kv-ab-0", "kv-ab-1"],
+    "kates-ab-node-0": ["lo", "eth0", "kc-ab-0"],
+    "kates-ab-node-1": ["lo", "eth0"],
+  };
+
+  it("deletes eth0's other addresses before asserting the planned one, and leaves other devices", () => {
+    const cmds = lines(
+      createCommands(
+        plan,
+        observed(
+          all,
+          links,
+          {},
+          {
+            "kates-ab-node-0": [
+              { dev: "eth0", address: "172.18.0.9/24" },
+              { dev: "eth0", address: "172.18.0.2/24" },
+              { dev: "kc-ab-0", address: "10.244.0.1/24" },
+              { dev: "lo", address: "127.0.0.1/8" },
+            ],
+          },
+        ),
+      ),
+    ).filter((l) => l.includes(" addr "));
+    assert.deepEqual(cmds, [
+      "ip -n kates-ab-node-0 addr delete 172.18.0.9/24 dev eth0",
+      "ip -n kates-ab-node-0 addr replace 172.18.0.2/24 dev eth0",
+      "ip -n kates-ab-node-1 addr replace 172.18.0.3/24 dev eth0",
+    ]);
+  });
+
+  it("ignores the addresses of an eth0 it is about to remake", () => {
+    const cmds = lines(
+      createCommands(
+        plan,
+        observed(
+          all,
+          { ...links, "kates-ab-net": ["ks-ab", "kv-ab-1"] },
+          {},
+          {
+            "kates-ab-node-0": [{ dev: "eth0", address: "192.168.1.5/24" }],
+          },
+        ),
+      ),
+    );
+    assert.ok(!cmds.some((l) => l.includes("addr delete")), cmds.join("\n"));
+  });
+});
+
 describe("teardownCommands()", () => {
   it("removes this cluster's namespaces, switch last, and host links named like ours; nothing else", () => {
     const machine = observed(
@@ -247,6 +302,24 @@ describe("observation parsing", () => {
       { dst: "default", gateway: "172.18.0.1", dev: "eth0" },
       { dst: "10.96.0.0/12", dev: "eth0" },
       { dst: "172.18.0.0/24", dev: "eth0", protocol: "kernel" },
+    ]);
+  });
+
+  it("parseAddresses() reads the IPv4 addresses of ip -j addr output", () => {
+    const out = JSON.stringify([
+      { ifname: "lo", addr_info: [{ family: "inet", local: "127.0.0.1", prefixlen: 8 }] },
+      {
+        ifname: "eth0",
+        addr_info: [
+          { family: "inet", local: "172.18.0.2", prefixlen: 24 },
+          { family: "inet6", local: "fe80::1", prefixlen: 64 },
+        ],
+      },
+      { ifname: "kv-ab-0" },
+    ]);
+    assert.deepEqual(parseAddresses(out), [
+      { dev: "lo", address: "127.0.0.1/8" },
+      { dev: "eth0", address: "172.18.0.2/24" },
     ]);
   });
 

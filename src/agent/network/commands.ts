@@ -30,8 +30,16 @@ export interface ObservedNetwork {
    * observed.
    */
   readonly links: ReadonlyMap<string, ReadonlySet<string>>;
+  /** IPv4 addresses (`A.B.C.D/N`) per namespace and device, for the cluster's own namespaces. */
+  readonly addresses?: ReadonlyMap<string, readonly ObservedAddress[]>;
   /** Main-table routes per namespace, for the cluster's own namespaces; missing means none observed. */
   readonly routes?: ReadonlyMap<string, readonly ObservedRoute[]>;
+}
+
+/** One IPv4 address of a device. */
+export interface ObservedAddress {
+  readonly dev: string;
+  readonly address: string;
 }
 
 /** One route as `ip -j route show` reports it. */
@@ -55,6 +63,7 @@ export function createCommands(plan: ClusterNetworkPlan, observed: ObservedNetwo
   const cmds: Command[] = [];
   const linksIn = (ns: string): ReadonlySet<string> => observed.links.get(ns) ?? new Set();
   const routesIn = (ns: string): readonly ObservedRoute[] => observed.routes?.get(ns) ?? [];
+  const addressesIn = (ns: string): readonly ObservedAddress[] => observed.addresses?.get(ns) ?? [];
 
   if (!observed.namespaces.has(sw)) cmds.push(ip("netns", "add", sw));
   cmds.push(ip("-n", sw, "link", "set", "lo", "up"));
@@ -66,7 +75,7 @@ export function createCommands(plan: ClusterNetworkPlan, observed: ObservedNetwo
 
   for (const node of plan.nodes) {
     const exists = observed.namespaces.has(node.namespace);
-    cmds.push(...nodeCommands(plan, node, exists, linksIn));
+    cmds.push(...nodeCommands(plan, node, exists, linksIn, addressesIn(node.namespace)));
     cmds.push(
       ...staleRouteCommands(node.namespace, routesIn(node.namespace), plannedRoute(plan, node)),
     );
@@ -79,6 +88,7 @@ function nodeCommands(
   node: NodeNetworkPlan,
   namespaceExists: boolean,
   linksIn: (ns: string) => ReadonlySet<string>,
+  addresses: readonly ObservedAddress[],
 ): Command[] {
   const sw = plan.switchNamespace;
   const ns = node.namespace;
@@ -118,6 +128,12 @@ function nodeCommands(
   cmds.push(ip("-n", sw, "link", "set", node.switchPort, "master", plan.switchBridge));
   cmds.push(ip("-n", sw, "link", "set", node.switchPort, "up"));
 
+  // A stale address goes before the planned one is asserted: deleting a primary address also
+  // deletes the secondaries of its subnet.
+  for (const a of hasPort && hasEth0 ? addresses : []) {
+    if (a.dev !== node.interface || a.address === node.nodeIpWithPrefix) continue;
+    cmds.push(ip("-n", ns, "addr", "delete", a.address, "dev", node.interface));
+  }
   cmds.push(ip("-n", ns, "addr", "replace", node.nodeIpWithPrefix, "dev", node.interface));
   cmds.push(ip("-n", ns, "link", "set", node.interface, "up"));
   cmds.push({ argv: ["ip", "netns", "exec", ns, "tee", IP_FORWARD], stdin: "1\n" });
