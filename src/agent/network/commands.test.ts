@@ -110,8 +110,13 @@ describe("createCommands()", () => {
 
 describe("createCommands() on routes already there", () => {
   const all = ["kates-ab-net", "kates-ab-node-0", "kates-ab-node-1"];
+  const links = {
+    "kates-ab-net": ["ks-ab", "kv-ab-0", "kv-ab-1"],
+    "kates-ab-node-0": ["lo", "eth0"],
+    "kates-ab-node-1": ["lo", "eth0"],
+  };
   const deletes = (routes: Record<string, ObservedRoute[]>): string[] =>
-    lines(createCommands(plan, observed(all, {}, routes))).filter((l) =>
+    lines(createCommands(plan, observed(all, links, routes))).filter((l) =>
       l.includes("route delete"),
     );
 
@@ -159,15 +164,29 @@ describe("createCommands() on routes already there", () => {
     for (const [routes, want] of cases) assert.deepEqual(deletes(routes), want);
   });
 
+  it("leaves the routes of an eth0 it is about to remake, but not a default route elsewhere", () => {
+    const routes = {
+      "kates-ab-node-0": [
+        { dst: "10.244.9.0/24", gateway: "172.18.0.11", dev: "eth0" },
+        { dst: "default", dev: "kc-ab-0" },
+      ],
+    };
+    const cmds = lines(
+      createCommands(plan, observed(["kates-ab-net", "kates-ab-node-0"], {}, routes)),
+    );
+    assert.deepEqual(
+      cmds.filter((l) => l.includes("route delete")),
+      ["ip -n kates-ab-node-0 route delete default dev kc-ab-0"],
+    );
+  });
+
   it("deletes stale routes after re-asserting the planned ones", () => {
     const cmds = lines(
       createCommands(
         plan,
-        observed(
-          all,
-          {},
-          { "kates-ab-node-0": [{ dst: "10.244.2.0/24", gateway: "172.18.0.4", dev: "eth0" }] },
-        ),
+        observed(all, links, {
+          "kates-ab-node-0": [{ dst: "10.244.2.0/24", gateway: "172.18.0.4", dev: "eth0" }],
+        }),
       ),
     );
     const del = cmds.indexOf(

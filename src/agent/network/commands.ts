@@ -76,9 +76,11 @@ export function createCommands(plan: ClusterNetworkPlan, observed: ObservedNetwo
   for (const node of plan.nodes) {
     const exists = observed.namespaces.has(node.namespace);
     cmds.push(...nodeCommands(plan, node, exists, linksIn, addressesIn(node.namespace)));
-    cmds.push(
-      ...staleRouteCommands(node.namespace, routesIn(node.namespace), plannedRoute(plan, node)),
-    );
+    // A remade eth0 comes without the old one's routes: only other devices' can be stale then.
+    const intact =
+      exists && linksIn(sw).has(node.switchPort) && linksIn(node.namespace).has("eth0");
+    const routes = routesIn(node.namespace).filter((r) => intact || r.dev !== node.interface);
+    cmds.push(...staleRouteCommands(node.namespace, routes, plannedRoute(plan, node)));
   }
   return cmds;
 }
