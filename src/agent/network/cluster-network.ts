@@ -1,7 +1,6 @@
 /**
  * Runs the plan on this machine: observes what exists with `ip` and runs the commands
- * `commands.ts` decides. Needs root (CAP_NET_ADMIN and CAP_SYS_ADMIN for `ip
- * netns`).
+ * `commands.ts` decides. Needs root (CAP_NET_ADMIN, and CAP_SYS_ADMIN for `ip netns`).
  */
 import { spawn } from "node:child_process";
 import {
@@ -46,8 +45,7 @@ export const runCommand: CommandRunner = (command) =>
       );
     });
     if (withInput && child.stdin) {
-      // A command that exits without reading its input is judged by its exit code, not by this
-      // pipe.
+      // A command that exits without reading its input is judged by its exit code, not its pipe.
       child.stdin.on("error", () => undefined);
       child.stdin.end(command.stdin);
     }
