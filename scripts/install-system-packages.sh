@@ -2,6 +2,7 @@
 # Later issues add containerd, runc, CNI plugins, nftables and the rest here.
 need=""
 command -v kubectl >/dev/null 2>&1 || need="$need kubectl"
+command -v ip >/dev/null 2>&1 || need="$need iproute2"
 if [ -n "$need" ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "installing system packages:$need" >&2
