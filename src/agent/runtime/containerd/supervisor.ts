@@ -67,7 +67,8 @@ export class ContainerdSupervisor {
 
   /** The process ID of the running containerd, if one runs. */
   get pid(): number | undefined {
-    return this.#child?.exitCode === null ? this.#child.pid : undefined;
+    const child = this.#child;
+    return child && child.exitCode === null && child.signalCode === null ? child.pid : undefined;
   }
 
   /** How many times containerd was restarted after dying. */
