@@ -6,18 +6,20 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 
 import { ensureLocalImages, PAUSE_IMAGE_NAME } from "../../images/local-images.js";
-import { CriRuntime } from "../cri/client.js";
+import type { CriRuntime } from "../cri/client.js";
 import { isGrpcCode } from "../cri/grpc.js";
 import { ContainerState, SandboxState, type PodSandboxConfig } from "../runtime.js";
 import { importImages, listImageNames } from "./import.js";
-import { ContainerdSupervisor } from "./supervisor.js";
+import { containerdLayout } from "./config.js";
+import { startContainerdRuntime } from "./node-runtime.js";
+import type { ContainerdSupervisor } from "./supervisor.js";
 import { findShims, teardown } from "./teardown.js";
 
 const run = promisify(execFile);
@@ -65,22 +67,21 @@ describe("containerd through the supervisor and the CRI client", { skip }, () =>
   let dir = "";
   let supervisor: ContainerdSupervisor;
   let cri: CriRuntime;
+  let imported: string[] = [];
 
   const sandboxConfig: PodSandboxConfig = {
     metadata: { name: "web-0", uid: "uid-web-0", namespace: "default", attempt: 0 },
     hostname: "web-0",
-    logDirectory: "",
+    logDirectory: "", // set in before()
     labels: { "io.kubernetes.pod.name": "web-0" },
     linux: {},
   };
 
   before(async () => {
     dir = await mkdtemp("/tmp/kates-ctd-");
+    sandboxConfig.logDirectory = path.join(dir, "pods", "default_web-0_uid-web-0");
     await run("ip", ["netns", "add", netns]);
-    // containerd's streaming server listens on 127.0.0.1 inside the namespace.
-    await run("ip", ["-n", netns, "link", "set", "lo", "up"]);
 
-    supervisor = new ContainerdSupervisor({ dataDir: path.join(dir, "containerd"), netns });
     // The pod network: a bridge inside the test namespace, which has no link out of it.
     const conf = {
       cniVersion: "0.4.0",
@@ -100,15 +101,20 @@ describe("containerd through the supervisor and the CRI client", { skip }, () =>
         { type: "loopback" },
       ],
     };
-    await supervisor.start().catch(async (err: unknown) => {
-      const log = await readFile(supervisor.layout.logFile, "utf8").catch(() => "");
-      throw new Error(`containerd did not start:\n${log.slice(-3000)}`, { cause: err });
-    });
-    await writeFile(
-      path.join(supervisor.layout.cniConfDir, "10-kates.conflist"),
-      JSON.stringify(conf),
+    const dataDir = path.join(dir, "containerd");
+    const layout = containerdLayout(dataDir);
+    await mkdir(layout.cniConfDir, { recursive: true });
+    await writeFile(path.join(layout.cniConfDir, "10-kates.conflist"), JSON.stringify(conf));
+
+    const started = await startContainerdRuntime({ dataDir, netns, readyTimeoutMs: 30_000 }).catch(
+      async (err: unknown) => {
+        const log = await readFile(layout.logFile, "utf8").catch(() => "");
+        throw new Error(`containerd did not start:\n${log.slice(-3000)}`, { cause: err });
+      },
     );
-    cri = new CriRuntime({ socketPath: supervisor.socketPath, timeoutMs: 30_000 });
+    supervisor = started.supervisor;
+    cri = started.runtime;
+    imported = started.imported;
   });
 
   after(async () => {
@@ -135,8 +141,8 @@ describe("containerd through the supervisor and the CRI client", { skip }, () =>
   });
 
   test("the local busybox and pause images import once and show in the CRI", async () => {
-    const archives = await ensureLocalImages({ cacheDir: path.join(dir, "images") });
-    assert.equal((await importImages(supervisor.socketPath, archives)).length, 2);
+    assert.equal(imported.length, 2, "both archives imported at start");
+    const archives = await ensureLocalImages({ cacheDir: path.join(dir, "containerd", "images") });
     assert.deepEqual(
       await importImages(supervisor.socketPath, archives),
       [],
@@ -181,6 +187,14 @@ describe("containerd through the supervisor and the CRI client", { skip }, () =>
     const status = await cri.containerStatus(containerId);
     assert.equal(status.state, ContainerState.Running);
     assert.ok(status.startedAt > 0);
+
+    assert.equal(status.logPath, path.join(sandboxConfig.logDirectory!, "main/0.log"));
+    const log = await eventually(async () => {
+      const text = await readFile(status.logPath, "utf8");
+      assert.match(text, /stdout F hi\n/);
+      return text;
+    }, "the container's output in its CRI log");
+    assert.match(log, /^\d{4}-\d\d-\d\dT\S+ stdout F hi$/m);
 
     const ok = await cri.execSync(containerId, ["echo", "ok"], 10);
     assert.equal(ok.exitCode, 0);

@@ -63,13 +63,16 @@ test("ContainerdSupervisor restarts a containerd that keeps dying, with growing 
   const sup = new ContainerdSupervisor({
     dataDir: path.join(dir, "data"),
     containerdPath: bin,
-    readyTimeoutMs: 1500,
+    readyTimeoutMs: 300,
     initialBackoffMs: 50,
     maxBackoffMs: 400,
   });
   try {
     await assert.rejects(sup.start());
-    assert.ok(sup.restarts >= 2, `restarted ${sup.restarts} times`);
+    for (let i = 0; sup.restarts < 3; i++) {
+      assert.ok(i < 300, `restarted only ${sup.restarts} times in 30 s`);
+      await sleep(100);
+    }
     await sup.stop();
     const after = sup.restarts;
     await sleep(600);
@@ -80,10 +83,11 @@ test("ContainerdSupervisor restarts a containerd that keeps dying, with growing 
       .trim()
       .split("\n")
       .map((l) => Number(l) / 1e6);
-    assert.ok(starts.length >= 3);
+    assert.ok(starts.length >= 4);
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    // Lower bounds only: a busy machine makes gaps longer, never shorter.
     assert.ok(gaps[0]! >= 50, `first gap ${gaps[0]} ms`);
-    assert.ok(gaps.at(-1)! >= 100, `later gap ${gaps.at(-1)} ms`);
+    assert.ok(gaps[2]! >= 200, `third gap ${gaps[2]} ms`);
   } finally {
     await sup.stop();
     await rm(dir, { recursive: true, force: true });
