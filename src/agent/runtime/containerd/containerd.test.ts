@@ -253,11 +253,52 @@ describe("containerd through the supervisor and the CRI client", { skip }, () =>
     assert.equal(status.state, ContainerState.Running);
   });
 
+  test("a container that exits on its own reports its exit code; list filters select by state and label", async () => {
+    const sandboxId = await cri.runPodSandbox({
+      ...sandboxConfig,
+      metadata: { ...sandboxConfig.metadata, name: "job-0", uid: "uid-job-0" },
+      labels: { "io.kubernetes.pod.name": "job-0" },
+    });
+    const containerId = await cri.createContainer(
+      sandboxId,
+      { metadata: { name: "task" }, image: { image: "busybox" }, command: ["sh", "-c", "exit 7"] },
+      sandboxConfig,
+    );
+    await cri.startContainer(containerId);
+    const status = await eventually(async () => {
+      const s = await cri.containerStatus(containerId);
+      assert.equal(s.state, ContainerState.Exited);
+      return s;
+    }, "the container to exit");
+    assert.equal(status.exitCode, 7);
+    assert.equal(status.reason, "Error");
+    assert.ok(status.finishedAt >= status.startedAt);
+
+    const exited = await cri.listContainers({ state: { state: ContainerState.Exited } });
+    assert.deepEqual(
+      exited.map((c) => c.id),
+      [containerId],
+    );
+    const byLabel = await cri.listPodSandbox({
+      labelSelector: { "io.kubernetes.pod.name": "job-0" },
+    });
+    assert.deepEqual(
+      byLabel.map((p) => p.id),
+      [sandboxId],
+    );
+  });
+
   test("teardown() removes every container and sandbox and leaves no shim", async () => {
     assert.ok((await findShims(supervisor.socketPath)).length > 0, "a shim runs before teardown");
     await teardown(cri, supervisor.socketPath);
     assert.deepEqual(await cri.listContainers(), []);
     assert.deepEqual(await cri.listPodSandbox(), []);
     assert.deepEqual(await findShims(supervisor.socketPath), []);
+  });
+
+  test("RemoveImage removes an image and is idempotent", async () => {
+    await cri.removeImage({ image: "docker.io/library/busybox:1.35" });
+    assert.equal(await cri.imageStatus({ image: "docker.io/library/busybox:1.35" }), undefined);
+    await cri.removeImage({ image: "docker.io/library/busybox:1.35" });
   });
 });
