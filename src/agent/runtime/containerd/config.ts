@@ -23,6 +23,8 @@ export interface ContainerdLayout {
   configFile: string;
   /** containerd's own log (standard output and error). */
   logFile: string;
+  /** The PID of the containerd the supervisor last started, to find it after the agent restarts. */
+  pidFile: string;
 }
 
 /** The files of a containerd under `dataDir`. */
@@ -34,6 +36,7 @@ export function containerdLayout(dataDir: string): ContainerdLayout {
     cniConfDir: path.join(dataDir, "cni", "net.d"),
     configFile: path.join(dataDir, "config.toml"),
     logFile: path.join(dataDir, "containerd.log"),
+    pidFile: path.join(dataDir, "containerd.pid"),
   };
 }
 

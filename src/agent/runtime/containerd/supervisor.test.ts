@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
@@ -88,6 +89,46 @@ test("ContainerdSupervisor restarts a containerd that keeps dying, with growing 
     // Lower bounds only: a busy machine makes gaps longer, never shorter.
     assert.ok(gaps[0]! >= 50, `first gap ${gaps[0]} ms`);
     assert.ok(gaps[2]! >= 200, `third gap ${gaps[2]} ms`);
+  } finally {
+    await sup.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("ContainerdSupervisor.start() stops a containerd an earlier run left on the same data folder", async () => {
+  const { dir, bin } = await fakeContainerd("while :; do sleep 0.1; done");
+  const sup = new ContainerdSupervisor({
+    dataDir: path.join(dir, "data"),
+    containerdPath: bin,
+    readyTimeoutMs: 200,
+  });
+  // What an agent that died leaves: its containerd, still running, and the PID file naming it. The fake
+  // keeps its arguments (no exec), as containerd does, so the supervisor can recognise it.
+  await mkdir(path.join(dir, "data"), { recursive: true });
+  const leftover = spawn(bin, ["--config", sup.layout.configFile], { stdio: "ignore" });
+  const leftoverExit = new Promise((resolve) => leftover.once("exit", resolve));
+  await writeFile(sup.layout.pidFile, `${leftover.pid}\n`);
+  try {
+    await assert.rejects(sup.start());
+    assert.equal(await leftoverExit, null, "the leftover was stopped by a signal");
+    assert.ok(sup.pid && sup.pid !== leftover.pid);
+    assert.equal((await readFile(sup.layout.pidFile, "utf8")).trim(), String(sup.pid));
+  } finally {
+    leftover.kill("SIGKILL");
+    await sup.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("ContainerdSupervisor.start() leaves alone a process whose PID the file names but that is not its containerd", async () => {
+  const { dir, bin } = await fakeContainerd("exec sleep 30");
+  const dataDir = path.join(dir, "data");
+  const sup = new ContainerdSupervisor({ dataDir, containerdPath: bin, readyTimeoutMs: 200 });
+  try {
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(sup.layout.pidFile, `${process.pid}\n`);
+    await assert.rejects(sup.start());
+    assert.ok(sup.pid && sup.pid !== process.pid, "this test process was not killed");
   } finally {
     await sup.stop();
     await rm(dir, { recursive: true, force: true });

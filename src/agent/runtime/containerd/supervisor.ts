@@ -7,7 +7,8 @@
  * containerd on the same root finds them again. `teardown()` (teardown.ts) is what removes them.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, open, writeFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 
 import { silentLogger, type Logger } from "../../../util/log.js";
@@ -88,6 +89,7 @@ export class ContainerdSupervisor {
     if (this.#opts.registryConfigDir) configOpts.registryConfigDir = this.#opts.registryConfigDir;
     await writeFile(layout.configFile, renderContainerdConfig(configOpts));
 
+    await this.#stopLeftover();
     await this.#spawn();
     await this.waitReady(this.#opts.readyTimeoutMs ?? 60_000);
   }
@@ -143,6 +145,21 @@ export class ContainerdSupervisor {
     }
   }
 
+  /**
+   * A containerd left running by an earlier agent (one that died without stopping it) holds the root's
+   * lock, so a second one would wait forever. It is stopped; its containers live on in their shims.
+   */
+  async #stopLeftover(): Promise<void> {
+    const pid = Number((await readFile(this.layout.pidFile, "utf8").catch(() => "")).trim());
+    if (!Number.isInteger(pid) || pid <= 0) return;
+    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
+    if (cmdline.split("\0").includes(this.layout.configFile)) {
+      this.#log.warn("Stopping a containerd left by an earlier run", { pid });
+      await killAndWait(pid, this.#opts.stopGraceMs ?? 10_000);
+    }
+    await rm(this.layout.pidFile, { force: true });
+  }
+
   async #spawn(): Promise<void> {
     const containerd = this.#opts.containerdPath ?? "containerd";
     const args = ["--config", this.layout.configFile];
@@ -171,6 +188,8 @@ export class ContainerdSupervisor {
         resolve();
       });
     });
+    // Written after the exit handler is in place: a containerd that dies at once is still restarted.
+    if (child.pid) await writeFile(this.layout.pidFile, `${child.pid}\n`);
     this.#log.info("Started containerd", { pid: child.pid, netns: this.#opts.netns ?? "" });
   }
 
@@ -193,4 +212,32 @@ export class ContainerdSupervisor {
       this.#spawn().catch((err: unknown) => this.#log.error("Cannot restart containerd", { err }));
     }, delayMs);
   }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+async function killAndWait(pid: number, graceMs: number): Promise<void> {
+  // A zombie counts as gone: the leftover is not our child, and its new parent may reap it late.
+  const alive = () => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    } catch {
+      // No such process.
+      return false;
+    }
+  };
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      // It exited meanwhile.
+    }
+  };
+
+  signal("SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (alive() && Date.now() < deadline) await sleep(50);
+  if (!alive()) return;
+  signal("SIGKILL");
+  while (alive()) await sleep(50);
 }
