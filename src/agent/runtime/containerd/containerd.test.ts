@@ -253,6 +253,31 @@ describe("containerd through the supervisor and the CRI client", { skip }, () =>
     assert.equal(status.state, ContainerState.Running);
   });
 
+  test("a new supervisor on the same data folder finds the containers the stopped one left running", async () => {
+    const running = await cri.listContainers({ state: { state: ContainerState.Running } });
+    assert.equal(running.length, 1, "the sleeper of the previous test");
+    const shims = await findShims(supervisor.socketPath);
+
+    cri.close();
+    await supervisor.stop();
+    assert.deepEqual(
+      await findShims(supervisor.socketPath),
+      shims,
+      "stopping containerd keeps the shims",
+    );
+
+    const again = await startContainerdRuntime({
+      dataDir: path.join(dir, "containerd"),
+      netns,
+      readyTimeoutMs: 30_000,
+    });
+    supervisor = again.supervisor;
+    cri = again.runtime;
+    assert.deepEqual(again.imported, [], "the images are still there");
+    const status = await cri.containerStatus(running[0]!.id);
+    assert.equal(status.state, ContainerState.Running);
+  });
+
   test("a container that exits on its own reports its exit code; list filters select by state and label", async () => {
     const sandboxId = await cri.runPodSandbox({
       ...sandboxConfig,
