@@ -1,5 +1,6 @@
 /** The `kates` command: dispatches to a subcommand. */
 import { KATES_VERSION, KUBERNETES_MINOR } from "../apiserver/version.js";
+import { agentHelp, runAgent } from "./agent-command.js";
 import { UsageError } from "./flags.js";
 import { runServer, serverHelp } from "./server-command.js";
 import { runSimulate, simulateHelp } from "./simulate-command.js";
@@ -12,6 +13,7 @@ Commands:
   down      Stop the local cluster
   server    Run the API server in the foreground
   simulate  Run simulated nodes in the foreground
+  agent     Run a node agent (pods on containerd) in the foreground
   version   Print the version
 
 Run "kates COMMAND --help" for a command's flags.
@@ -20,6 +22,7 @@ Run "kates COMMAND --help" for a command's flags.
 const commands: Record<string, { run: (args: string[]) => Promise<void>; help: string }> = {
   server: { run: runServer, help: serverHelp },
   simulate: { run: runSimulate, help: simulateHelp },
+  agent: { run: runAgent, help: agentHelp },
   up: { run: runUp, help: upHelp },
   down: { run: runDown, help: downHelp },
   version: {

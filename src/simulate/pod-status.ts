@@ -129,7 +129,7 @@ function start(pod: Pod, status: PodStatus, input: PodStepInput, now: string): P
   };
   if (inits.length > 0) next.initContainerStatuses = initStatuses;
   else delete next.initContainerStatuses;
-  next.conditions = conditions(status.conditions, now, {
+  next.conditions = podConditions(status.conditions, now, {
     sandbox: true,
     initialized: true,
     unready: [],
@@ -182,7 +182,7 @@ function terminate(
     why === "failed" || containerStatuses.some((s) => (s.state?.terminated?.exitCode ?? 0) !== 0);
   const next: PodStatus = { ...status, phase: failed ? "Failed" : "Succeeded", containerStatuses };
   if (initStatuses) next.initContainerStatuses = initStatuses;
-  next.conditions = conditions(status.conditions, now, {
+  next.conditions = podConditions(status.conditions, now, {
     sandbox: false,
     initialized: true,
     unready: [],
@@ -233,9 +233,12 @@ function terminatedStatus(
   };
 }
 
-interface ConditionFacts {
+/** What the kubelet's pod conditions follow from. */
+export interface ConditionFacts {
   sandbox: boolean;
   initialized: boolean;
+  /** Init containers not yet completed, for Initialized's message. */
+  uninitialized?: string[];
   unready: string[];
   terminal?: "PodCompleted" | "PodFailed";
 }
@@ -244,7 +247,7 @@ interface ConditionFacts {
  * The kubelet's four pod conditions, in its order, before the ones others own (PodScheduled,
  * DisruptionTarget...); a transition time changes only when the status does.
  */
-function conditions(
+export function podConditions(
   old: PodCondition[] | undefined,
   now: string,
   facts: ConditionFacts,
@@ -279,7 +282,14 @@ function conditions(
     prevReady && prevReady.status === podReady.status ? (prevReady.lastTransitionTime ?? now) : now;
   const out = [
     make("PodReadyToStartContainers", facts.sandbox),
-    make("Initialized", facts.initialized),
+    facts.initialized || !facts.uninitialized?.length
+      ? make("Initialized", facts.initialized)
+      : make(
+          "Initialized",
+          false,
+          "ContainersNotInitialized",
+          `containers with incomplete status: [${facts.uninitialized.join(" ")}]`,
+        ),
     podReady,
     ready,
   ];
