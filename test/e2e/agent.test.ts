@@ -258,6 +258,111 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
     assert.equal(okPods.items[0].status.containerStatuses[0].state.terminated.exitCode, 0);
   });
 
+  test("init containers run first; env and workingDir reach the container", async () => {
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "init-env" },
+      spec: {
+        initContainers: [{ name: "setup", image: "busybox", command: ["sh", "-c", "exit 0"] }],
+        containers: [
+          {
+            name: "main",
+            image: "busybox",
+            command: ["sh", "-c"],
+            args: ["echo foo=$FOO; pwd; sleep 3600"],
+            env: [{ name: "FOO", value: "bar" }],
+            workingDir: "/tmp",
+          },
+        ],
+      },
+    };
+    await kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
+    let pod: any;
+    await eventually(
+      async () => {
+        pod = await getPod("init-env");
+        return pod.status?.phase === "Running" && pod.status.containerStatuses?.[0]?.ready === true;
+      },
+      30_000,
+      "pod init-env Running",
+    );
+    const init = pod.status.initContainerStatuses[0];
+    assert.equal(init.state.terminated.exitCode, 0);
+    assert.equal(init.state.terminated.reason, "Completed");
+    const initDone = Date.parse(init.state.terminated.finishedAt);
+    const mainStarted = Date.parse(pod.status.containerStatuses[0].state.running.startedAt);
+    assert.ok(mainStarted >= initDone, "main starts after the init container finished");
+    const st = await cri!.containerStatus(
+      pod.status.containerStatuses[0].containerID.replace("containerd://", ""),
+    );
+    await eventually(
+      async () => /foo=bar\n(.*\s)?\/tmp/.test(await readFile(st.logPath, "utf8")),
+      10_000,
+      "env and working folder in the log",
+    );
+    await kubectl(["delete", "pod", "init-env", "--grace-period=0", "--wait=false"]);
+  });
+
+  test("a crashing container restarts and backs off (CrashLoopBackOff)", async () => {
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "crash" },
+      spec: { containers: [{ name: "c", image: "busybox", command: ["sh", "-c", "exit 1"] }] },
+    };
+    await kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
+    let cs: any;
+    await eventually(
+      async () => {
+        cs = (await getPod("crash")).status?.containerStatuses?.[0];
+        return cs?.state?.waiting?.reason === "CrashLoopBackOff";
+      },
+      30_000,
+      "pod crash in CrashLoopBackOff",
+    );
+    assert.ok(cs.restartCount >= 1, `restartCount ${cs.restartCount}`);
+    assert.equal(cs.lastState.terminated.exitCode, 1);
+    assert.match(
+      cs.state.waiting.message,
+      /^back-off \d+s restarting failed container=c pod=crash_default/,
+    );
+    await kubectl(["delete", "pod", "crash", "--grace-period=0", "--wait=false"]);
+  });
+
+  test("a restarted agent adopts running pods and removes the ones deleted meanwhile", async () => {
+    const list = JSON.parse(await kubectl(["get", "pods", "-l", "app=web", "-o", "json"]));
+    const before = new Map<string, string>(
+      list.items.map((p: any) => [p.metadata.name, p.status.containerStatuses[0].containerID]),
+    );
+    await agent!.stop();
+    // Deleted while no agent runs: the API forgets it at once, its containers stay behind.
+    const gone = list.items[0];
+    await kubectl(["delete", "pod", gone.metadata.name, "--grace-period=0", "--force"]);
+    agent = new NodeAgent({
+      client: client!,
+      nodeName: node,
+      runtime: cri!,
+      dataDir: path.join(dir, "agent"),
+      netns,
+    });
+    await agent.start();
+    await eventually(
+      async () =>
+        (await cri!.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: gone.metadata.uid } }))
+          .length === 0,
+      20_000,
+      "the force-deleted pod's sandbox removed",
+    );
+    const kept = list.items[1];
+    // Give the new agent time to look at the pod: it must not restart it.
+    await new Promise((r) => setTimeout(r, 2000));
+    const now = await getPod(kept.metadata.name);
+    assert.equal(now.status.containerStatuses[0].containerID, before.get(kept.metadata.name));
+    assert.equal(now.status.containerStatuses[0].restartCount, 0);
+    assert.ok(now.status.containerStatuses[0].state.running);
+  });
+
   test("kubectl delete pod removes its containers, its sandbox and the object", async () => {
     const uid = (await getPod("bb")).metadata.uid as string;
     assert.ok((await cri!.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: uid } })).length > 0);
