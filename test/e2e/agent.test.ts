@@ -4,7 +4,7 @@
  * with a bridge CNI network only inside it (no links out). Real kubectl drives it.
  */
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -17,7 +17,7 @@ import { containerdLayout } from "../../src/agent/runtime/containerd/config.js";
 import { startContainerdRuntime } from "../../src/agent/runtime/containerd/node-runtime.js";
 import type { ContainerdSupervisor } from "../../src/agent/runtime/containerd/supervisor.js";
 import { findShims, teardown } from "../../src/agent/runtime/containerd/teardown.js";
-import type { CriRuntime } from "../../src/agent/runtime/cri/client.js";
+import { CriRuntime } from "../../src/agent/runtime/cri/client.js";
 import { KubeClient } from "../../src/client/client.js";
 import { eventually, startCluster, type TestCluster } from "../harness.js";
 
@@ -58,12 +58,34 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
   let cri: CriRuntime | undefined;
   let client: KubeClient | undefined;
   let agent: NodeAgent | undefined;
+  // The second node, run as the `kates agent` command with containerd of its own.
+  const netns2 = `ktest-agent-${randomBytes(4).toString("hex")}`;
+  let child: ChildProcess | undefined;
+  let childExit: Promise<number | null> | undefined;
 
   const kubectl = async (args: string[], input?: string) => {
     const r = await cluster!.kubectl(args, input === undefined ? {} : { input });
     assert.equal(r.code, 0, `kubectl ${args.join(" ")}: ${r.stderr}`);
     return r.stdout;
   };
+  const bridgeConf = (subnet: string) =>
+    JSON.stringify({
+      cniVersion: "0.4.0",
+      name: "kates-agent-test",
+      plugins: [
+        {
+          type: "bridge",
+          bridge: "kates0",
+          isGateway: true,
+          ipMasq: false,
+          ipam: {
+            type: "host-local",
+            ranges: [[{ subnet }]],
+            dataDir: path.join(dir, `ipam-${subnet.split(".")[2]}`),
+          },
+        },
+      ],
+    });
   const getPod = async (name: string) =>
     JSON.parse(await kubectl(["get", "pod", name, "-o", "json"]));
 
@@ -73,26 +95,7 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
     const dataDir = path.join(dir, "agent");
     const layout = containerdLayout(path.join(dataDir, "containerd"));
     await mkdir(layout.cniConfDir, { recursive: true });
-    await writeFile(
-      path.join(layout.cniConfDir, "10-kates.conflist"),
-      JSON.stringify({
-        cniVersion: "0.4.0",
-        name: "kates-agent-test",
-        plugins: [
-          {
-            type: "bridge",
-            bridge: "kates0",
-            isGateway: true,
-            ipMasq: false,
-            ipam: {
-              type: "host-local",
-              ranges: [[{ subnet: "10.244.9.0/24" }]],
-              dataDir: path.join(dir, "ipam"),
-            },
-          },
-        ],
-      }),
-    );
+    await writeFile(path.join(layout.cniConfDir, "10-kates.conflist"), bridgeConf("10.244.9.0/24"));
     const started = await startContainerdRuntime({
       dataDir: path.join(dataDir, "containerd"),
       netns,
@@ -111,6 +114,15 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
 
   after(async () => {
     try {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        await childExit;
+      }
+      for (const pid of await findShims(
+        containerdLayout(path.join(dir, "agent2", "containerd")).socket,
+      ))
+        process.kill(pid, "SIGKILL");
+      await run("ip", ["netns", "del", netns2]).catch(() => undefined);
       await agent?.stop();
       if (cri && supervisor?.pid) await teardown(cri, supervisor.socketPath);
     } finally {
@@ -374,5 +386,85 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
     );
     assert.deepEqual(await cri!.listContainers({ labelSelector: { [POD_UID_LABEL]: uid } }), []);
     assert.deepEqual(await cri!.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: uid } }), []);
+  });
+
+  test("kates agent: the command starts its own containerd in --netns and runs a pod", async () => {
+    const dataDir = path.join(dir, "agent2");
+    const layout = containerdLayout(path.join(dataDir, "containerd"));
+    await mkdir(layout.cniConfDir, { recursive: true });
+    await writeFile(
+      path.join(layout.cniConfDir, "10-kates.conflist"),
+      bridgeConf("10.244.10.0/24"),
+    );
+    await run("ip", ["netns", "add", netns2]);
+    const main = new URL("../../src/cli/main.js", import.meta.url).pathname;
+    let output = "";
+    child = spawn(
+      process.execPath,
+      [
+        main,
+        "agent",
+        "--kubeconfig",
+        cluster!.kubeconfig,
+        "--name",
+        "node-b",
+        "--netns",
+        netns2,
+        "--data-dir",
+        dataDir,
+        "--log-level",
+        "warn",
+      ],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    child.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    childExit = new Promise((resolve) => child!.once("exit", (code) => resolve(code)));
+    await eventually(
+      async () => {
+        if (child!.exitCode !== null) throw new Error(`kates agent exited: ${output}`);
+        const r = await cluster!.kubectl(["get", "node", "node-b", "-o", "json"]);
+        if (r.code !== 0) return false;
+        const n = JSON.parse(r.stdout);
+        return n.status?.conditions?.some((c: any) => c.type === "Ready" && c.status === "True");
+      },
+      60_000,
+      "node-b Ready",
+    );
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "on-b" },
+      spec: {
+        nodeName: "node-b",
+        containers: [{ name: "c", image: "busybox", command: ["sleep", "3600"] }],
+      },
+    };
+    await kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
+    let pod: any;
+    await eventually(
+      async () => {
+        pod = await getPod("on-b");
+        return pod.status?.phase === "Running";
+      },
+      30_000,
+      "pod on-b Running",
+    );
+    assert.match(pod.status.podIP, /^10\.244\.10\.\d+$/);
+    const uid = pod.metadata.uid as string;
+    await kubectl(["delete", "pod", "on-b", "--grace-period=0", "--wait=false"]);
+    await eventually(
+      async () => (await cluster!.kubectl(["get", "pod", "on-b"])).code !== 0,
+      30_000,
+      "pod on-b gone",
+    );
+    const cri2 = new CriRuntime({ socketPath: layout.socket });
+    try {
+      assert.deepEqual(await cri2.listPodSandbox({ labelSelector: { [POD_UID_LABEL]: uid } }), []);
+    } finally {
+      cri2.close();
+    }
+    child.kill("SIGTERM");
+    assert.equal(await childExit, 0, output);
   });
 });
