@@ -13,14 +13,14 @@ import path from "node:path";
 import type { Node } from "../api/core/v1/node.js";
 import type { Pod } from "../api/core/v1/pod.js";
 import type { Container } from "../api/core/v1/pod-shapes.js";
-import type { KubeObject } from "../api/meta/types.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../client/api-error.js";
 import type { KubeClient } from "../client/client.js";
 import { Informer, stripManagedFields } from "../client/informer.js";
 import { ItemExponentialFailureRateLimiter } from "../client/rate-limiter.js";
 import { objectKey, resources } from "../client/resource.js";
 import { runWorkers, WorkQueue } from "../client/work-queue.js";
-import { healthyConditions, microTime, nodeLease } from "../simulate/node-object.js";
+import { healthyConditions } from "../simulate/node-object.js";
+import { NodeLeaseRenewer } from "../simulate/node-lease.js";
 import { imageName, rfc3339 } from "../simulate/pod-status.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { GrpcCode, isGrpcCode } from "./runtime/cri/grpc.js";
@@ -78,9 +78,7 @@ export class NodeAgent {
   /** Image problems per pod uid and container name, shown as waiting reasons. */
   readonly #waiting = new Map<string, Map<string, WaitingReason>>();
   #machine: MachineFacts | undefined;
-  #node: Node | undefined;
-  #lease: KubeObject | undefined;
-  #renewing: Promise<void> | undefined;
+  readonly #renewer: NodeLeaseRenewer;
   #readySince = "";
   #workers: Promise<void> | undefined;
   #sweeping: Promise<void> | undefined;
@@ -91,6 +89,12 @@ export class NodeAgent {
     this.#client = opts.client;
     this.#rt = opts.runtime;
     this.#log = (opts.logger ?? silentLogger).child({ component: "agent", node: opts.nodeName });
+    this.#renewer = new NodeLeaseRenewer(
+      opts.client,
+      opts.nodeName,
+      this.#log,
+      () => !this.#stopped,
+    );
     this.#informer = new Informer<Pod>(this.#client, resources.pods, {
       transform: stripManagedFields,
       fieldSelector: `spec.nodeName=${opts.nodeName}`,
@@ -143,7 +147,6 @@ export class NodeAgent {
     await this.#informer.stop();
     await this.#workers;
     await this.#sweeping;
-    await this.#renewing;
   }
 
   // ---- node and lease ----
@@ -153,7 +156,7 @@ export class NodeAgent {
     this.#readySince = now;
     const desired = agentNode(this.nodeName, this.#machine!, runtimeVersion, now);
     try {
-      this.#node = await this.#client.create<Node>(resources.nodes, desired);
+      this.#renewer.node = await this.#client.create<Node>(resources.nodes, desired);
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       await this.#client.patch(
@@ -162,7 +165,7 @@ export class NodeAgent {
         { metadata: { labels: desired.metadata.labels } },
         { type: "merge" },
       );
-      this.#node = await this.#client.patch<Node>(
+      this.#renewer.node = await this.#client.patch<Node>(
         resources.nodes,
         this.nodeName,
         { status: desired.status },
@@ -185,42 +188,8 @@ export class NodeAgent {
     }
   }
 
-  /** One renewal at a time: two in flight from one copy would conflict. */
   #renewLease(): Promise<void> {
-    this.#renewing ??= this.#renewLeaseOnce().finally(() => (this.#renewing = undefined));
-    return this.#renewing;
-  }
-
-  async #renewLeaseOnce(): Promise<void> {
-    if (!this.#node) return;
-    const now = new Date().toISOString();
-    try {
-      if (this.#lease) {
-        const lease = this.#lease as KubeObject & { spec: Record<string, unknown> };
-        this.#lease = await this.#client.update(resources.leases, {
-          ...lease,
-          spec: {
-            ...lease.spec,
-            holderIdentity: this.nodeName,
-            leaseDurationSeconds: 40,
-            renewTime: microTime(now),
-          },
-        });
-        return;
-      }
-      try {
-        this.#lease = await this.#client.create(resources.leases, nodeLease(this.#node, now));
-      } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
-        this.#lease = await this.#client.get(resources.leases, this.nodeName, {
-          namespace: "kube-node-lease",
-        });
-        await this.#renewLeaseOnce();
-      }
-    } catch (err) {
-      if (isConflict(err) || isNotFound(err)) this.#lease = undefined;
-      this.#log.warn("lease renewal failed", { err: String(err) });
-    }
+    return this.#renewer.renew();
   }
 
   // ---- pods ----

@@ -6,7 +6,6 @@
  */
 import type { Node } from "../api/core/v1/node.js";
 import type { Pod } from "../api/core/v1/pod.js";
-import type { KubeObject } from "../api/meta/types.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../client/api-error.js";
 import type { KubeClient } from "../client/client.js";
 import { Informer, stripManagedFields } from "../client/informer.js";
@@ -14,11 +13,10 @@ import { ItemExponentialFailureRateLimiter } from "../client/rate-limiter.js";
 import { objectKey, resources } from "../client/resource.js";
 import { runWorkers, WorkQueue } from "../client/work-queue.js";
 import { silentLogger, type Logger } from "../util/log.js";
+import { NodeLeaseRenewer } from "./node-lease.js";
 import {
   healthyConditions,
-  microTime,
   nodeAddresses,
-  nodeLease,
   PodIPAllocator,
   simulatedNode,
   type NodeCapacity,
@@ -47,9 +45,7 @@ interface SimNode {
   internalIP: string;
   ips: PodIPAllocator;
   node?: Node;
-  lease?: KubeObject;
-  /** A renewal in flight; a timer that fires meanwhile waits for it instead of racing it. */
-  renewing?: Promise<void> | undefined;
+  renewer: NodeLeaseRenewer;
   readySince: string;
   /** Set while the node plays dead: no lease renewals, no status, no pod handling. */
   stopped?: boolean;
@@ -86,6 +82,10 @@ export class NodeSimulator {
         internalIP,
         ips: new PodIPAllocator(podCIDR),
         readySince: "",
+        renewer: new NodeLeaseRenewer(this.#client, name, this.#log, () => {
+          const n = this.#nodes.get(name);
+          return !this.#stopped && !n?.stopped;
+        }),
       });
     }
     this.#informer = new Informer<Pod>(this.#client, resources.pods, {
@@ -235,7 +235,7 @@ export class NodeSimulator {
     const desired = simulatedNode(n.name, n.index, this.#opts.capacity, now);
     n.readySince = now;
     try {
-      n.node = await this.#client.create<Node>(resources.nodes, desired);
+      n.node = n.renewer.node = await this.#client.create<Node>(resources.nodes, desired);
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
       // A node that restarts keeps its object; it reasserts its labels, addresses and status.
@@ -245,7 +245,7 @@ export class NodeSimulator {
         { metadata: { labels: desired.metadata.labels } },
         { type: "merge" },
       );
-      n.node = await this.#client.patch<Node>(
+      n.node = n.renewer.node = await this.#client.patch<Node>(
         resources.nodes,
         n.name,
         { status: desired.status },
@@ -257,42 +257,7 @@ export class NodeSimulator {
 
   /** Renews `n`'s lease, one renewal at a time: two in flight from one copy would conflict. */
   #renewLease(n: SimNode): Promise<void> {
-    if (n.renewing) return n.renewing;
-    n.renewing = this.#renewLeaseOnce(n).finally(() => (n.renewing = undefined));
-    return n.renewing;
-  }
-
-  async #renewLeaseOnce(n: SimNode): Promise<void> {
-    if (this.#stopped || n.stopped || !n.node) return;
-    const now = new Date().toISOString();
-    try {
-      if (n.lease) {
-        const lease = n.lease as KubeObject & { spec: Record<string, unknown> };
-        n.lease = await this.#client.update(resources.leases, {
-          ...lease,
-          spec: {
-            ...lease.spec,
-            holderIdentity: n.name,
-            leaseDurationSeconds: 40,
-            renewTime: microTime(now),
-          },
-        });
-        return;
-      }
-      try {
-        n.lease = await this.#client.create(resources.leases, nodeLease(n.node, now));
-      } catch (err) {
-        if (!isAlreadyExists(err)) throw err;
-        n.lease = await this.#client.get(resources.leases, n.name, {
-          namespace: "kube-node-lease",
-        });
-        await this.#renewLeaseOnce(n);
-      }
-    } catch (err) {
-      // Someone else changed it (or removed it): start again from the server's copy next time.
-      if (isConflict(err) || isNotFound(err)) delete n.lease;
-      this.#log.warn("lease renewal failed", { node: n.name, err: String(err) });
-    }
+    return n.renewer.renew();
   }
 
   async #heartbeat(n: SimNode): Promise<void> {
