@@ -15,6 +15,7 @@ import type { Pod } from "../api/core/v1/pod.js";
 import type { Container } from "../api/core/v1/pod-shapes.js";
 import { isAlreadyExists, isConflict, isNotFound } from "../client/api-error.js";
 import type { KubeClient } from "../client/client.js";
+import { EventRecorder, referenceOf, type EventType } from "../client/event-recorder.js";
 import { Informer, stripManagedFields } from "../client/informer.js";
 import { ItemExponentialFailureRateLimiter } from "../client/rate-limiter.js";
 import { objectKey, resources } from "../client/resource.js";
@@ -79,6 +80,7 @@ export class NodeAgent {
   readonly #waiting = new Map<string, Map<string, WaitingReason>>();
   #machine: MachineFacts | undefined;
   readonly #renewer: NodeLeaseRenewer;
+  readonly #recorder: EventRecorder;
   #readySince = "";
   #workers: Promise<void> | undefined;
   #sweeping: Promise<void> | undefined;
@@ -89,6 +91,11 @@ export class NodeAgent {
     this.#client = opts.client;
     this.#rt = opts.runtime;
     this.#log = (opts.logger ?? silentLogger).child({ component: "agent", node: opts.nodeName });
+    this.#recorder = new EventRecorder(opts.client, {
+      component: "kubelet",
+      host: opts.nodeName,
+      onError: (err) => this.#log.debug("Cannot record event", { err: String(err) }),
+    });
     this.#renewer = new NodeLeaseRenewer(
       opts.client,
       opts.nodeName,
@@ -147,6 +154,7 @@ export class NodeAgent {
     await this.#informer.stop();
     await this.#workers;
     await this.#sweeping;
+    await this.#recorder.flush();
   }
 
   // ---- node and lease ----
@@ -193,6 +201,22 @@ export class NodeAgent {
   }
 
   // ---- pods ----
+
+  /** An Event about container `container` of `pod` (fieldPath as the kubelet writes it). */
+  #event(
+    pod: Pod,
+    container: string | undefined,
+    type: EventType,
+    reason: string,
+    message: string,
+  ) {
+    const ref = referenceOf(pod);
+    if (container !== undefined) {
+      const init = (pod.spec?.initContainers ?? []).some((c) => c.name === container);
+      ref.fieldPath = `spec.${init ? "initContainers" : "containers"}{${container}}`;
+    }
+    this.#recorder.event(ref, type, reason, message);
+  }
 
   /** What the runtime runs for the pod `uid`: its newest sandbox and that sandbox's containers. */
   async #view(uid: string): Promise<RuntimeView & { allSandboxes: string[] }> {
@@ -263,6 +287,14 @@ export class NodeAgent {
       if (action.type === "none") break;
       if (action.type === "wait") {
         requeueAfter = action.requeueAfterMs;
+        if (action.backoff)
+          this.#event(
+            pod,
+            action.backoff,
+            "Warning",
+            "BackOff",
+            `Back-off restarting failed container ${action.backoff} in pod ${pod.metadata.name ?? ""}_${pod.metadata.namespace ?? ""}(${uid})`,
+          );
         break;
       }
       if (action.type === "runSandbox") {
@@ -339,19 +371,34 @@ export class NodeAgent {
         waiting.delete(name);
         return present.id;
       }
-      waiting.set(name, {
-        reason: "ErrImageNeverPull",
-        message: `Container image "${c.image}" is not present with pull policy of Never`,
-      });
+      const message = `Container image "${c.image}" is not present with pull policy of Never`;
+      waiting.set(name, { reason: "ErrImageNeverPull", message });
+      this.#event(pod, name, "Warning", "ErrImageNeverPull", message);
       return undefined;
     }
     if (present && policy === "IfNotPresent") {
       waiting.delete(name);
+      this.#event(
+        pod,
+        name,
+        "Normal",
+        "Pulled",
+        `Container image "${c.image}" already present on machine`,
+      );
       return present.id;
     }
+    this.#event(pod, name, "Normal", "Pulling", `Pulling image "${c.image}"`);
+    const t0 = Date.now();
     try {
       const ref = await this.#rt.pullImage({ image });
       waiting.delete(name);
+      this.#event(
+        pod,
+        name,
+        "Normal",
+        "Pulled",
+        `Successfully pulled image "${c.image}" in ${Date.now() - t0}ms`,
+      );
       return ref;
     } catch (err) {
       if (present) {
@@ -361,12 +408,21 @@ export class NodeAgent {
           err: String(err),
         });
         waiting.delete(name);
+        this.#event(
+          pod,
+          name,
+          "Normal",
+          "Pulled",
+          `Container image "${c.image}" already present on machine (pull failed: ${String(err)})`,
+        );
         return present.id;
       }
+      const why = err instanceof Error ? err.message : String(err);
       waiting.set(name, {
         reason: "ErrImagePull",
-        message: `failed to pull image "${c.image}": ${err instanceof Error ? err.message : String(err)}`,
+        message: `failed to pull image "${c.image}": ${why}`,
       });
+      this.#event(pod, name, "Warning", "Failed", `Failed to pull image "${c.image}": ${why}`);
       return undefined;
     }
   }
@@ -404,9 +460,18 @@ export class NodeAgent {
     };
     await mkdir(path.join(sandboxConfig.logDirectory!, name), { recursive: true });
     const id = await this.#rt.createContainer(sandboxId, config, sandboxConfig);
+    this.#event(pod, name, "Normal", "Created", `Created container ${name}`);
     try {
       await this.#rt.startContainer(id);
+      this.#event(pod, name, "Normal", "Started", `Started container ${name}`);
     } catch (err) {
+      this.#event(
+        pod,
+        name,
+        "Warning",
+        "Failed",
+        `Error: ${err instanceof Error ? err.message : String(err)}`,
+      );
       // The runtime records it as exited (StartError): the restart policy takes it from there.
       this.#log.warn("container start failed", {
         pod: pod.metadata.name,
@@ -422,6 +487,12 @@ export class NodeAgent {
     const uid = pod.metadata.uid ?? "";
     const grace =
       pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30;
+    const running = await this.#rt.listContainers({ labelSelector: { [POD_UID_LABEL]: uid } });
+    for (const c of running)
+      if (c.state === ContainerState.Running) {
+        const name = c.labels[CONTAINER_NAME_LABEL] ?? c.metadata?.name ?? "";
+        this.#event(pod, name, "Normal", "Killing", `Stopping container ${name}`);
+      }
     await this.#removeFromRuntime(uid, grace);
     this.#waiting.delete(uid);
     try {

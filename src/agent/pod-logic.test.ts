@@ -129,7 +129,7 @@ describe("nextPodAction", () => {
       pod: pod(),
       view: view(ctr("main", "exited", { attempt: 1 })),
       now: T0 + 3000,
-      want: { type: "wait", requeueAfterMs: 8000 },
+      want: { type: "wait", requeueAfterMs: 8000, backoff: "main" },
     },
     {
       name: "Always: back-off over",

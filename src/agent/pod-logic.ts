@@ -42,7 +42,11 @@ export type PodAction =
   | { type: "runSandbox"; attempt: number; removeOld?: string }
   | { type: "startContainer"; container: Container; init: boolean; attempt: number }
   | { type: "stopSandbox"; sandboxId: string }
-  | { type: "wait"; requeueAfterMs?: number }
+  | {
+      type: "wait";
+      requeueAfterMs?: number;
+      /** The container in restart back-off. */ backoff?: string;
+    }
   | { type: "none" };
 
 /** Upstream's container restart back-off: 10 s, doubling, at most 5 min. */
@@ -124,7 +128,13 @@ export function nextPodAction(pod: Pod, view: RuntimeView, nowMs: number): PodAc
   }
   const latest = latestByName(view);
   let requeue: number | undefined;
-  const soonest = (ms: number) => (requeue = requeue === undefined ? ms : Math.min(requeue, ms));
+  let backoff: string | undefined;
+  const soonest = (ms: number, name: string) => {
+    if (requeue === undefined || ms < requeue) {
+      requeue = ms;
+      backoff = name;
+    }
+  };
 
   for (const c of spec.initContainers ?? []) {
     const name = c.name ?? "";
@@ -135,7 +145,7 @@ export function nextPodAction(pod: Pod, view: RuntimeView, nowMs: number): PodAc
       // A failed init container: Never fails the pod (derivePhase); otherwise it runs again.
       if (policy === "Never") return { type: "none" };
       const delay = restartDelayMs(cur, nowMs);
-      if (delay > 0) return { type: "wait", requeueAfterMs: delay };
+      if (delay > 0) return { type: "wait", requeueAfterMs: delay, backoff: name };
       return { type: "startContainer", container: c, init: true, attempt: cur.attempt + 1 };
     }
     // Created or running: wait for it to finish before the next one.
@@ -149,12 +159,14 @@ export function nextPodAction(pod: Pod, view: RuntimeView, nowMs: number): PodAc
     if (!shouldRestart(cur, policy)) continue;
     const delay = restartDelayMs(cur, nowMs);
     if (delay > 0) {
-      soonest(delay);
+      soonest(delay, name);
       continue;
     }
     return { type: "startContainer", container: c, init: false, attempt: cur.attempt + 1 };
   }
-  return requeue === undefined ? { type: "none" } : { type: "wait", requeueAfterMs: requeue };
+  return requeue === undefined
+    ? { type: "none" }
+    : { type: "wait", requeueAfterMs: requeue, ...(backoff ? { backoff } : {}) };
 }
 
 /** The pod phase the runtime's view implies, as upstream's kubelet derives it. */

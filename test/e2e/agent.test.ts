@@ -204,6 +204,25 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
     const id = cs.containerID.replace("containerd://", "");
     const st = await cri!.containerStatus(id);
     assert.match(await readFile(st.logPath, "utf8"), /hello/);
+    // What the kubelet tells the user, as Events on the pod.
+    await eventually(
+      async () => {
+        const ev = JSON.parse(
+          await kubectl([
+            "get",
+            "events",
+            "--field-selector",
+            "involvedObject.name=bb",
+            "-o",
+            "json",
+          ]),
+        );
+        const reasons = new Set(ev.items.map((e: any) => e.reason));
+        return ["Pulling", "Pulled", "Created", "Started"].every((r) => reasons.has(r));
+      },
+      10_000,
+      "Pulling, Pulled, Created and Started events",
+    );
   });
 
   test("a deployment of 2 replicas gets 2 running pods", async () => {
@@ -338,6 +357,29 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
     assert.match(
       cs.state.waiting.message,
       /^back-off \d+s restarting failed container=c pod=crash_default/,
+    );
+    await eventually(
+      async () => {
+        const ev = JSON.parse(
+          await kubectl([
+            "get",
+            "events",
+            "--field-selector",
+            "involvedObject.name=crash",
+            "-o",
+            "json",
+          ]),
+        );
+        return ev.items.some(
+          (e: any) =>
+            e.reason === "BackOff" &&
+            e.type === "Warning" &&
+            e.involvedObject.fieldPath === "spec.containers{c}" &&
+            e.source?.component === "kubelet",
+        );
+      },
+      10_000,
+      "a BackOff event",
     );
     await kubectl(["delete", "pod", "crash", "--grace-period=0", "--wait=false"]);
   });
