@@ -27,6 +27,7 @@ import { silentLogger, type Logger } from "../util/log.js";
 import { GrpcCode, isGrpcCode } from "./runtime/cri/grpc.js";
 import { agentNode, readMachine, type MachineFacts } from "./machine.js";
 import {
+  containerProcess,
   nextPodAction,
   podStatusFromRuntime,
   pullPolicyOf,
@@ -439,15 +440,12 @@ export class NodeAgent {
     if (imageRef === undefined) return false;
     const name = c.name ?? "";
     const sandboxConfig = this.#sandboxConfig(pod, view.sandbox?.attempt ?? 0);
+    const proc = containerProcess(c);
     const config: ContainerConfig = {
       metadata: { name, attempt },
       image: { image: imageRef, userSpecifiedImage: c.image ?? "" },
-      ...(c.command ? { command: c.command } : {}),
-      ...(c.args ? { args: c.args } : {}),
+      ...proc,
       ...(c.workingDir ? { workingDir: c.workingDir } : {}),
-      envs: (c.env ?? [])
-        .filter((e) => e.valueFrom === undefined)
-        .map((e) => ({ key: e.name ?? "", value: e.value ?? "" })),
       labels: {
         [POD_UID_LABEL]: pod.metadata.uid ?? "",
         [POD_NAME_LABEL]: pod.metadata.name ?? "",

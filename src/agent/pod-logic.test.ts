@@ -3,7 +3,9 @@ import { describe, test } from "node:test";
 
 import type { Pod } from "../api/core/v1/pod.js";
 import {
+  containerProcess,
   derivePhase,
+  expandVars,
   nextPodAction,
   podStatusFromRuntime,
   pullPolicyOf,
@@ -331,4 +333,37 @@ test("pullPolicyOf: the field, else Always for latest or no tag, IfNotPresent ot
     "IfNotPresent",
   );
   assert.equal(pullPolicyOf({ name: "a", image: "busybox", imagePullPolicy: "Never" }), "Never");
+});
+
+test("expandVars: defined names replaced, $$ escapes, the rest kept", () => {
+  const vars = new Map([
+    ["A", "1"],
+    ["B", "two"],
+  ]);
+  assert.equal(expandVars("$(A)-$(B)", vars), "1-two");
+  assert.equal(expandVars("$$(A)", vars), "$(A)");
+  assert.equal(expandVars("$(MISSING) $A $", vars), "$(MISSING) $A $");
+  assert.equal(expandVars("$(A", vars), "$(A");
+  assert.equal(expandVars("a$$b", vars), "a$b");
+});
+
+test("containerProcess: env values expand against earlier ones; command and args against all", () => {
+  const p = containerProcess({
+    name: "c",
+    command: ["echo", "$(GREETING)"],
+    args: ["$(LATER)", "$(NOPE)"],
+    env: [
+      { name: "NAME", value: "kates" },
+      { name: "GREETING", value: "hello $(NAME) $(LATER)" },
+      { name: "FROM", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      { name: "LATER", value: "x" },
+    ],
+  });
+  assert.deepEqual(p.envs, [
+    { key: "NAME", value: "kates" },
+    { key: "GREETING", value: "hello kates $(LATER)" },
+    { key: "LATER", value: "x" },
+  ]);
+  assert.deepEqual(p.command, ["echo", "hello kates $(LATER)"]);
+  assert.deepEqual(p.args, ["x", "$(NOPE)"]);
 });

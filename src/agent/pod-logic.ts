@@ -348,3 +348,60 @@ function stable(v: unknown): string {
       : val,
   );
 }
+
+/**
+ * Kubernetes' `$(VAR_NAME)` expansion of env values, command and args: a defined name is replaced by its
+ * value, `$$` gives a literal `$` (so `$$(VAR)` stays `$(VAR)`), and anything else, undefined names
+ * included, is kept as written.
+ */
+export function expandVars(input: string, vars: ReadonlyMap<string, string>): string {
+  let out = "";
+  for (let i = 0; i < input.length; i++) {
+    const ch = input[i]!;
+    if (ch !== "$" || i + 1 >= input.length) {
+      out += ch;
+      continue;
+    }
+    const next = input[i + 1]!;
+    if (next === "$") {
+      out += "$";
+      i++;
+    } else if (next === "(") {
+      const close = input.indexOf(")", i + 2);
+      if (close < 0) {
+        out += input.slice(i);
+        break;
+      }
+      const name = input.slice(i + 2, close);
+      const value = vars.get(name);
+      out += value ?? `$(${name})`;
+      i = close;
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/**
+ * The container's plain env values, in order, each expanded against the ones before it; and its
+ * command and args expanded against all of them. (`valueFrom` entries are not resolved yet.)
+ */
+export function containerProcess(c: Container): {
+  envs: { key: string; value: string }[];
+  command?: string[];
+  args?: string[];
+} {
+  const vars = new Map<string, string>();
+  const envs: { key: string; value: string }[] = [];
+  for (const e of c.env ?? []) {
+    if (e.valueFrom !== undefined) continue;
+    const value = expandVars(e.value ?? "", vars);
+    vars.set(e.name ?? "", value);
+    envs.push({ key: e.name ?? "", value });
+  }
+  const out: ReturnType<typeof containerProcess> = { envs };
+  if (c.command) out.command = c.command.map((a) => expandVars(a, vars));
+  if (c.args) out.args = c.args.map((a) => expandVars(a, vars));
+  return out;
+}

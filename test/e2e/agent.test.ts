@@ -301,8 +301,11 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
             name: "main",
             image: "busybox",
             command: ["sh", "-c"],
-            args: ["echo foo=$FOO; pwd; sleep 3600"],
-            env: [{ name: "FOO", value: "bar" }],
+            args: ["echo foo=$FOO $(GREETING); pwd; sleep 3600"],
+            env: [
+              { name: "FOO", value: "bar" },
+              { name: "GREETING", value: "hi-$(FOO)" },
+            ],
             workingDir: "/tmp",
           },
         ],
@@ -328,7 +331,7 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
       pod.status.containerStatuses[0].containerID.replace("containerd://", ""),
     );
     await eventually(
-      async () => /foo=bar\n(.*\s)?\/tmp/.test(await readFile(st.logPath, "utf8")),
+      async () => /foo=bar hi-bar\n(.*\s)?\/tmp/.test(await readFile(st.logPath, "utf8")),
       10_000,
       "env and working folder in the log",
     );
