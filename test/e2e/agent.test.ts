@@ -387,6 +387,30 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
     await kubectl(["delete", "pod", "crash", "--grace-period=0", "--wait=false"]);
   });
 
+  test("an absent image with pull policy Never waits with ErrImageNeverPull", async () => {
+    const manifest = {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "no-image" },
+      spec: {
+        containers: [{ name: "c", image: "kates.local/absent:1", imagePullPolicy: "Never" }],
+      },
+    };
+    await kubectl(["apply", "-f", "-"], JSON.stringify(manifest));
+    await eventually(
+      async () => {
+        const st = (await getPod("no-image")).status;
+        return (
+          st?.phase === "Pending" &&
+          st.containerStatuses?.[0]?.state?.waiting?.reason === "ErrImageNeverPull"
+        );
+      },
+      20_000,
+      "ErrImageNeverPull",
+    );
+    await kubectl(["delete", "pod", "no-image", "--grace-period=0", "--wait=false"]);
+  });
+
   test("a restarted agent adopts running pods and removes the ones deleted meanwhile", async () => {
     const list = JSON.parse(await kubectl(["get", "pods", "-l", "app=web", "-o", "json"]));
     const before = new Map<string, string>(
