@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { agentNode, firstIPv4, goArch, memTotalKi } from "./machine.js";
+import { agentNode, agentNodeConditions, firstIPv4, goArch, memTotalKi } from "./machine.js";
 
 test("memTotalKi reads MemTotal from /proc/meminfo", () => {
   assert.equal(memTotalKi("MemTotal:       16305428 kB\nMemFree:  1 kB\n"), 16305428);
@@ -50,4 +50,20 @@ test("agentNode: capacity, labels, address and nodeInfo", () => {
   assert.deepEqual(n.status?.addresses?.[0], { type: "InternalIP", address: "127.0.0.1" });
   assert.equal(n.status?.nodeInfo?.containerRuntimeVersion, "containerd://1.6.20");
   assert.equal(n.status?.conditions?.find((c) => c.type === "Ready")?.status, "True");
+});
+
+test("agentNodeConditions: Ready False with KubeletNotReady while the runtime is down", () => {
+  const up = agentNodeConditions("2026-01-01T00:01:00Z", "2026-01-01T00:00:00Z");
+  assert.equal(up.find((c) => c.type === "Ready")?.status, "True");
+  const down = agentNodeConditions(
+    "2026-01-01T00:01:00Z",
+    "2026-01-01T00:01:00Z",
+    "connect ENOENT",
+  );
+  const ready = down.find((c) => c.type === "Ready")!;
+  assert.equal(ready.status, "False");
+  assert.equal(ready.reason, "KubeletNotReady");
+  assert.equal(ready.message, "container runtime is down: connect ENOENT");
+  assert.equal(ready.lastTransitionTime, "2026-01-01T00:01:00Z");
+  assert.equal(down.find((c) => c.type === "MemoryPressure")?.status, "False");
 });

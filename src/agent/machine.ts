@@ -124,3 +124,22 @@ export function agentNode(
     },
   };
 }
+
+/**
+ * The node's conditions: healthy ones, except Ready is False (KubeletNotReady) while the container
+ * runtime does not answer. `since` is when Ready last changed.
+ */
+export function agentNodeConditions(now: string, since: string, runtimeError?: string) {
+  const conditions = healthyConditions(now, since);
+  if (runtimeError === undefined) return conditions;
+  return conditions.map((c) =>
+    c.type === "Ready"
+      ? {
+          ...c,
+          status: "False",
+          reason: "KubeletNotReady",
+          message: `container runtime is down: ${runtimeError}`,
+        }
+      : c,
+  );
+}

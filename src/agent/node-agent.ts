@@ -20,12 +20,11 @@ import { Informer, stripManagedFields } from "../client/informer.js";
 import { ItemExponentialFailureRateLimiter } from "../client/rate-limiter.js";
 import { objectKey, resources } from "../client/resource.js";
 import { runWorkers, WorkQueue } from "../client/work-queue.js";
-import { healthyConditions } from "../simulate/node-object.js";
 import { NodeLeaseRenewer } from "../simulate/node-lease.js";
 import { imageName, rfc3339 } from "../simulate/pod-status.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { GrpcCode, isGrpcCode } from "./runtime/cri/grpc.js";
-import { agentNode, readMachine, type MachineFacts } from "./machine.js";
+import { agentNode, agentNodeConditions, readMachine, type MachineFacts } from "./machine.js";
 import {
   containerProcess,
   nextPodAction,
@@ -83,6 +82,8 @@ export class NodeAgent {
   readonly #renewer: NodeLeaseRenewer;
   readonly #recorder: EventRecorder;
   #readySince = "";
+  /** Set while the runtime does not answer: the node is then not Ready. */
+  #runtimeError: string | undefined;
   #workers: Promise<void> | undefined;
   #sweeping: Promise<void> | undefined;
   #stopped = false;
@@ -131,7 +132,10 @@ export class NodeAgent {
       }, ms);
       this.#timers.push(t);
     };
-    every(this.#opts.leaseRenewMs ?? 10_000, () => void this.#renewLease());
+    every(this.#opts.leaseRenewMs ?? 10_000, () => {
+      void this.#renewLease();
+      void this.#checkRuntime();
+    });
     every(60_000, () => void this.#heartbeat());
     every(this.#opts.relistMs ?? 1000, () => {
       for (const pod of this.#informer.lister.list()) this.#queue.add(objectKey(pod.metadata));
@@ -183,9 +187,14 @@ export class NodeAgent {
     }
   }
 
+  /** Writes the node's conditions (Ready follows the runtime's health) and their heartbeat. */
   async #heartbeat(): Promise<void> {
     try {
-      const conditions = healthyConditions(rfc3339(Date.now()), this.#readySince);
+      const conditions = agentNodeConditions(
+        rfc3339(Date.now()),
+        this.#readySince,
+        this.#runtimeError,
+      );
       await this.#client.patch(
         resources.nodes,
         this.nodeName,
@@ -195,6 +204,21 @@ export class NodeAgent {
     } catch (err) {
       this.#log.warn("node status update failed", { err: String(err) });
     }
+  }
+
+  /** Asks the runtime for its version; a change of health is written at once. */
+  async #checkRuntime(): Promise<void> {
+    let error: string | undefined;
+    try {
+      await this.#rt.version();
+    } catch (err) {
+      error = err instanceof Error ? err.message : String(err);
+    }
+    if ((error === undefined) === (this.#runtimeError === undefined)) return;
+    this.#runtimeError = error;
+    this.#readySince = rfc3339(Date.now());
+    if (error) this.#log.warn("container runtime is down", { err: error });
+    await this.#heartbeat();
   }
 
   #renewLease(): Promise<void> {
