@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { agentNode, agentNodeConditions, firstIPv4, goArch, memTotalKi } from "./machine.js";
+import {
+  agentNode,
+  agentNodeConditions,
+  nodeImages,
+  firstIPv4,
+  goArch,
+  memTotalKi,
+} from "./machine.js";
 
 test("memTotalKi reads MemTotal from /proc/meminfo", () => {
   assert.equal(memTotalKi("MemTotal:       16305428 kB\nMemFree:  1 kB\n"), 16305428);
@@ -66,4 +73,18 @@ test("agentNodeConditions: Ready False with KubeletNotReady while the runtime is
   assert.equal(ready.message, "container runtime is down: connect ENOENT");
   assert.equal(ready.lastTransitionTime, "2026-01-01T00:01:00Z");
   assert.equal(down.find((c) => c.type === "MemoryPressure")?.status, "False");
+});
+
+test("nodeImages: digests then tags, largest first, unnamed images left out", () => {
+  assert.deepEqual(
+    nodeImages([
+      { repoTags: ["a:1"], repoDigests: ["a@sha256:1"], size: 10 },
+      { repoTags: [], repoDigests: [], size: 99 },
+      { repoTags: ["b:1", "b:latest"], repoDigests: [], size: 20 },
+    ]),
+    [
+      { names: ["b:1", "b:latest"], sizeBytes: 20 },
+      { names: ["a@sha256:1", "a:1"], sizeBytes: 10 },
+    ],
+  );
 });

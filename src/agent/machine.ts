@@ -143,3 +143,14 @@ export function agentNodeConditions(now: string, since: string, runtimeError?: s
       : c,
   );
 }
+
+/** The Node's `status.images` from the runtime's images: names (tags, then digests) and size, largest first. */
+export function nodeImages(
+  images: { repoTags: string[]; repoDigests: string[]; size: number }[],
+): { names: string[]; sizeBytes: number }[] {
+  return images
+    .map((i) => ({ names: [...i.repoDigests, ...i.repoTags], sizeBytes: i.size }))
+    .filter((i) => i.names.length > 0)
+    .sort((a, b) => b.sizeBytes - a.sizeBytes)
+    .slice(0, 50);
+}

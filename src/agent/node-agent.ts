@@ -24,7 +24,13 @@ import { NodeLeaseRenewer } from "../simulate/node-lease.js";
 import { imageName, rfc3339 } from "../simulate/pod-status.js";
 import { silentLogger, type Logger } from "../util/log.js";
 import { GrpcCode, isGrpcCode } from "./runtime/cri/grpc.js";
-import { agentNode, agentNodeConditions, readMachine, type MachineFacts } from "./machine.js";
+import {
+  agentNode,
+  agentNodeConditions,
+  nodeImages,
+  readMachine,
+  type MachineFacts,
+} from "./machine.js";
 import {
   containerProcess,
   nextPodAction,
@@ -125,6 +131,7 @@ export class NodeAgent {
     this.#machine = await readMachine(this.#opts.netns);
     const v = await this.#rt.version();
     await this.#register(`${v.runtimeName}://${v.runtimeVersion}`);
+    await this.#heartbeat();
     await this.#renewLease();
     const every = (ms: number, fn: () => unknown) => {
       const t = setInterval(() => {
@@ -195,10 +202,13 @@ export class NodeAgent {
         this.#readySince,
         this.#runtimeError,
       );
+      const images = this.#runtimeError
+        ? undefined
+        : nodeImages(await this.#rt.listImages().catch(() => []));
       await this.#client.patch(
         resources.nodes,
         this.nodeName,
-        { status: { conditions } },
+        { status: { conditions, ...(images ? { images } : {}) } },
         { type: "merge", subresource: "status" },
       );
     } catch (err) {

@@ -148,6 +148,10 @@ describe("kates agent runs real pods on containerd", { skip }, () => {
     assert.ok(Number(n.status.capacity.cpu) >= 1);
     assert.match(n.status.capacity.memory, /^\d+Ki$/);
     assert.equal(n.status.capacity.pods, "110");
+    assert.ok(
+      n.status.images.some((i: any) => i.names.includes("docker.io/library/busybox:latest")),
+      "the local busybox is among the node's images",
+    );
     const ready = n.status.conditions.find((c: { type: string }) => c.type === "Ready");
     assert.equal(ready.status, "True");
     const lease = JSON.parse(
