@@ -139,7 +139,13 @@ export function nextPodAction(pod: Pod, view: RuntimeView, nowMs: number): PodAc
   for (const c of spec.initContainers ?? []) {
     const name = c.name ?? "";
     const cur = latest.get(name);
-    if (!cur) return { type: "startContainer", container: c, init: true, attempt: 0 };
+    if (!cur)
+      return {
+        type: "startContainer",
+        container: c,
+        init: true,
+        attempt: firstAttempt(pod, name, true),
+      };
     if (cur.state === "exited" && cur.exitCode === 0) continue;
     if (cur.state === "exited") {
       // A failed init container: Never fails the pod (derivePhase); otherwise it runs again.
@@ -155,7 +161,13 @@ export function nextPodAction(pod: Pod, view: RuntimeView, nowMs: number): PodAc
   for (const c of spec.containers ?? []) {
     const name = c.name ?? "";
     const cur = latest.get(name);
-    if (!cur) return { type: "startContainer", container: c, init: false, attempt: 0 };
+    if (!cur)
+      return {
+        type: "startContainer",
+        container: c,
+        init: false,
+        attempt: firstAttempt(pod, name, false),
+      };
     if (!shouldRestart(cur, policy)) continue;
     const delay = restartDelayMs(cur, nowMs);
     if (delay > 0) {
@@ -167,6 +179,16 @@ export function nextPodAction(pod: Pod, view: RuntimeView, nowMs: number): PodAc
   return requeue === undefined
     ? { type: "none" }
     : { type: "wait", requeueAfterMs: requeue, ...(backoff ? { backoff } : {}) };
+}
+
+/**
+ * The attempt of a container's first instance in the current sandbox: 0 for a new pod; after a
+ * sandbox was replaced, the restart count the status reports plus one, so the count keeps growing.
+ */
+function firstAttempt(pod: Pod, name: string, init: boolean): number {
+  const list = init ? pod.status?.initContainerStatuses : pod.status?.containerStatuses;
+  const s = list?.find((x) => x.name === name);
+  return s?.containerID ? (s.restartCount ?? 0) + 1 : 0;
 }
 
 /** The pod phase the runtime's view implies, as upstream's kubelet derives it. */
