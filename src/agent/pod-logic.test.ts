@@ -114,6 +114,18 @@ describe("nextPodAction", () => {
       want: { type: "startContainer", init: false, name: "main" },
     },
     {
+      name: "a new sandbox: restart counts carry on from the status",
+      pod: {
+        ...pod(),
+        status: {
+          phase: "Running",
+          containerStatuses: [{ name: "main", containerID: "containerd://old", restartCount: 2 }],
+        },
+      } as Pod,
+      view: view(),
+      want: { type: "startContainer", attempt: 3, name: "main" },
+    },
+    {
       name: "running: nothing",
       pod: pod(),
       view: view(ctr("main", "running")),
