@@ -6,7 +6,6 @@
 import assert from "node:assert/strict";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -20,34 +19,11 @@ import { findShims, teardown } from "../../src/agent/runtime/containerd/teardown
 import { CriRuntime } from "../../src/agent/runtime/cri/client.js";
 import { KubeClient } from "../../src/client/client.js";
 import { eventually, startCluster, type TestCluster } from "../harness.js";
+import { CONTAINERD_FILES, systemTestSkip, unmountUnder } from "../system.js";
 
 const run = promisify(execFile);
 
-const missing = [
-  "/usr/bin/containerd",
-  "/usr/bin/ctr",
-  "/usr/lib/cni/bridge",
-  "/bin/busybox",
-].filter((f) => !existsSync(f));
-// Under `npm test` (KATES_SYSTEM_TESTS=required) a missing piece fails the test instead of skipping it.
-const skip =
-  process.env["KATES_SYSTEM_TESTS"] === "required"
-    ? false
-    : process.getuid?.() !== 0
-      ? "needs root (network namespaces, containerd)"
-      : missing.length > 0
-        ? `missing ${missing.join(", ")} (scripts/install-system-packages.sh installs them)`
-        : false;
-
-async function unmountUnder(dir: string): Promise<void> {
-  const info = await readFile("/proc/self/mountinfo", "utf8");
-  const points = info
-    .split("\n")
-    .map((l) => l.split(" ")[4] ?? "")
-    .filter((p) => p === dir || p.startsWith(dir + "/"))
-    .sort((a, b) => b.length - a.length);
-  for (const p of points) await run("umount", ["-l", p]).catch(() => undefined);
-}
+const skip = systemTestSkip({ why: "network namespaces, containerd", files: CONTAINERD_FILES });
 
 describe("kates agent runs real pods on containerd", { skip }, () => {
   const netns = `ktest-agent-${randomBytes(4).toString("hex")}`;

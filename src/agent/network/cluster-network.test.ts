@@ -18,13 +18,10 @@ import {
 } from "./cluster-network.js";
 import { createCommands } from "./commands.js";
 import { interfaceNamePattern, namespacePrefix, newClusterId, planClusterNetwork } from "./plan.js";
+import { systemTestSkip } from "../../../test/system.js";
 
 const isRoot = process.getuid?.() === 0;
-// Required under `npm test` (scripts/test.sh sets KATES_SYSTEM_TESTS=required); skipped without root elsewhere.
-const skip =
-  isRoot || process.env["KATES_SYSTEM_TESTS"] === "required"
-    ? false
-    : "needs root to create network namespaces";
+const skip = systemTestSkip({ why: "network namespaces" });
 const made: string[] = [];
 
 const ip = (...args: string[]): Promise<string> => runCommand({ argv: ["ip", ...args] });

@@ -14,19 +14,14 @@ import { describe, it } from "node:test";
 import { createClusterNetwork, runCommand, teardownClusterNetwork } from "./cluster-network.js";
 import { writeCniConfig } from "./cni-config.js";
 import { namespacePath, newClusterId, planClusterNetwork } from "./plan.js";
+import { systemTestSkip } from "../../../test/system.js";
 
 const PLUGIN_DIRS = ["/usr/lib/cni", "/opt/cni/bin"];
 const pluginDir = PLUGIN_DIRS.find((d) => existsSync(join(d, "bridge")));
-// `npm test` (scripts/test.sh) installs what these tests need and sets KATES_SYSTEM_TESTS=required, so
-// there a missing piece fails the test instead of skipping it; elsewhere (no root, say) it skips.
-const skip =
-  process.env["KATES_SYSTEM_TESTS"] === "required"
-    ? false
-    : process.getuid?.() !== 0
-      ? "needs root to create network namespaces"
-      : pluginDir === undefined
-        ? `needs the CNI plugins (containernetworking-plugins) in ${PLUGIN_DIRS.join(" or ")}`
-        : false;
+const skip = systemTestSkip({
+  why: "network namespaces",
+  files: [join(pluginDir ?? PLUGIN_DIRS[0]!, "bridge")],
+});
 
 interface ConfList {
   cniVersion: string;

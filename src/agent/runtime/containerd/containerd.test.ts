@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -21,25 +20,11 @@ import { containerdLayout } from "./config.js";
 import { startContainerdRuntime } from "./node-runtime.js";
 import type { ContainerdSupervisor } from "./supervisor.js";
 import { findShims, teardown } from "./teardown.js";
+import { CONTAINERD_FILES, systemTestSkip, unmountUnder } from "../../../../test/system.js";
 
 const run = promisify(execFile);
 
-const missing = [
-  "/usr/bin/containerd",
-  "/usr/bin/ctr",
-  "/usr/lib/cni/bridge",
-  "/bin/busybox",
-].filter((f) => !existsSync(f));
-// `npm test` (scripts/test.sh) installs what these tests need and sets KATES_SYSTEM_TESTS=required, so
-// there a missing piece fails the test instead of skipping it; elsewhere (no root, say) it skips.
-const skip =
-  process.env["KATES_SYSTEM_TESTS"] === "required"
-    ? false
-    : process.getuid?.() !== 0
-      ? "needs root (network namespaces, containerd)"
-      : missing.length > 0
-        ? `missing ${missing.join(", ")} (scripts/install-system-packages.sh installs them)`
-        : false;
+const skip = systemTestSkip({ why: "network namespaces, containerd", files: CONTAINERD_FILES });
 
 async function eventually<T>(fn: () => Promise<T>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -56,15 +41,6 @@ async function eventually<T>(fn: () => Promise<T>, what: string, timeoutMs = 30_
 }
 
 /** Unmounts whatever is still mounted under `dir` (deepest first), so the folder can be removed. */
-async function unmountUnder(dir: string): Promise<void> {
-  const info = await readFile("/proc/self/mountinfo", "utf8");
-  const points = info
-    .split("\n")
-    .map((l) => l.split(" ")[4] ?? "")
-    .filter((p) => p === dir || p.startsWith(dir + "/"))
-    .sort((a, b) => b.length - a.length);
-  for (const p of points) await run("umount", ["-l", p]).catch(() => undefined);
-}
 
 describe("containerd through the supervisor and the CRI client", { skip }, () => {
   // Not `kates-<id>-…`: that is the local cluster network's naming, which its teardown sweeps.
